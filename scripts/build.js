@@ -16,7 +16,12 @@ function copy(from, to) {
 }
 
 fs.rmSync(dist, { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', root, '--outDir', dist], { stdio: 'inherit' });
+let failed = false;
+try {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', root, '--outDir', dist], { stdio: 'inherit' });
+} catch {
+  failed = true; // tsc still emitted JavaScript; copy the assets so the output is usable, then fail
+}
 
 const nodesOut = path.join(dist, 'nodes');
 for (const f of fs.readdirSync(path.join(root, 'nodes'))) {
@@ -27,3 +32,8 @@ copy(path.join(root, 'icons'), path.join(nodesOut, 'icons'));
 copy(path.join(root, 'src', 'simulator', 'assets'), path.join(dist, 'src', 'simulator', 'assets'));
 const cli = path.join(dist, 'src', 'cli', 'main.js');
 if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);
+
+if (failed) {
+  console.error('build: TypeScript reported errors (see above)');
+  process.exit(1);
+}
