@@ -1,0 +1,79 @@
+/**
+ * Helpers shared by the session tests: waiting for real socket I/O while timers are fake, and a
+ * logger that records lines.
+ */
+import * as sinon from 'sinon';
+import type { Logger } from '../../src/logger';
+import { CameraSession, type CameraSessionOptions, type SessionState } from '../../src/session';
+import type { FakeCamera, FakeConnection } from '../helpers/fake-camera';
+
+/** Lets real I/O run: a few turns of the event loop (setImmediate is never faked in these tests). */
+export async function flushIo(turns = 5): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** Waits (real I/O only, no timers) until `predicate` holds; fails after ~5 s of real time. */
+export async function waitFor(predicate: () => boolean, what: string): Promise<void> {
+  const limit = process.hrtime.bigint() + 5_000_000_000n;
+  while (!predicate()) {
+    if (process.hrtime.bigint() > limit) throw new Error(`timed out waiting for ${what}`);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+export function waitForState(session: CameraSession, state: SessionState): Promise<void> {
+  return waitFor(() => session.state === state, `state ${state} (now ${session.state})`);
+}
+
+export interface RecordingLogger extends Logger {
+  lines: string[];
+}
+
+export function recordingLogger(): RecordingLogger {
+  const lines: string[] = [];
+  return {
+    lines,
+    debug: (m) => lines.push(`debug: ${m}`),
+    info: (m) => lines.push(`info: ${m}`),
+    warn: (m) => lines.push(`warn: ${m}`),
+  };
+}
+
+/** Records every 'state' event as "previous>state". */
+export function recordStates(session: CameraSession): string[] {
+  const states: string[] = [];
+  session.on('state', (state, previous) => states.push(`${previous}>${state}`));
+  return states;
+}
+
+/** Installs the fake timers these tests use: timers and Date only, so socket I/O stays real. */
+export function useFakeTimers(): sinon.SinonFakeTimers {
+  return sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+}
+
+/** A session against `camera`, connected and logged in (128-byte accept); reconnect off unless given. */
+export async function openSession(
+  camera: FakeCamera,
+  options: Partial<CameraSessionOptions> = {},
+): Promise<{ session: CameraSession; conn: FakeConnection }> {
+  const session = new CameraSession({ host: camera.host, port: camera.port, reconnect: false, ...options });
+  const connected = session.connect();
+  const conn = await camera.nextConnection();
+  await conn.acceptLogin();
+  await connected;
+  return { session, conn };
+}
+
+/**
+ * Advances fake time by `ms` in `stepMs` steps, letting real I/O settle after each step: a dial in
+ * progress ('connecting') is always waited out, so time never runs while a socket is connecting.
+ */
+export async function advance(clock: sinon.SinonFakeTimers, session: CameraSession, ms: number, stepMs = 100): Promise<void> {
+  await waitFor(() => session.state !== 'connecting', 'the dial to finish');
+  for (let t = 0; t < ms; t += stepMs) {
+    clock.tick(Math.min(stepMs, ms - t));
+    await flushIo();
+    await waitFor(() => session.state !== 'connecting', 'the dial to finish');
+    await flushIo();
+  }
+}
