@@ -1,0 +1,69 @@
+/**
+ * actioncam-config: one camera (address, ports, credentials, timeouts). Owns the single control
+ * session every action node of that camera shares; see nodes/lib/camera-link.ts.
+ */
+import type { Node, NodeAPI } from 'node-red';
+import { Defaults } from '../src/protocol';
+import { fileUrl } from '../src/http/download';
+import { CameraLink } from './lib/camera-link';
+import { createTranslator } from './lib/i18n';
+import { numberOr, portOr } from './lib/numbers';
+import type { CameraConfigDef, CameraConfigNode, CameraCredentials, SessionWaitOptions, StatusListener } from './lib/types';
+
+/** docs/NODES.md default: what the camera gets to answer a connect, a login or a command. */
+const DEFAULT_TIMEOUT_MS = 5000;
+
+export = function (RED: NodeAPI): void {
+  function ActionCamConfigNode(this: CameraConfigNode, def: CameraConfigDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const t = createTranslator(RED);
+    const host = (def.host || '').trim() || Defaults.host;
+    const port = portOr(def.port, Defaults.controlPort);
+    const timeoutMs = numberOr(def.timeout, DEFAULT_TIMEOUT_MS, 1);
+    const credentials: CameraCredentials = node.credentials ?? {};
+
+    const link = new CameraLink({
+      t,
+      // connect, then log in: each may take the full timeout
+      readyTimeoutMs: 2 * timeoutMs,
+      warn: (message) => node.warn(message),
+      session: {
+        host,
+        port,
+        username: credentials.username || Defaults.username,
+        password: credentials.password || Defaults.password,
+        connectTimeoutMs: timeoutMs,
+        loginTimeoutMs: timeoutMs,
+        requestTimeoutMs: timeoutMs,
+        reconnect: def.reconnect !== false,
+        logger: {
+          debug: (message) => node.debug(message),
+          info: (message) => node.log(message),
+          warn: (message) => node.warn(message),
+        },
+      },
+    });
+
+    const httpPort = portOr(def.httpPort, Defaults.httpPort);
+    Object.assign(node, {
+      host,
+      httpPort,
+      previewPort: portOr(def.previewPort, Defaults.previewPort),
+      timeoutMs,
+      users: link.users,
+      register: (user: Node, onStatus?: StatusListener) => link.register(user, onStatus),
+      deregister: (user: Node, done: () => void, removed?: boolean) => link.deregister(user, done, removed),
+      session: (opts?: SessionWaitOptions) => link.session(opts),
+      fileUrl: (path: string) => fileUrl(host, httpPort, path),
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      void link.close().then(done);
+    });
+  }
+
+  RED.nodes.registerType<CameraConfigNode, CameraConfigDef, unknown, CameraCredentials>('actioncam-config', ActionCamConfigNode, {
+    credentials: { username: { type: 'text' }, password: { type: 'password' } },
+  });
+};

@@ -1,0 +1,114 @@
+/**
+ * actioncam-list-files: lists the SD card, or downloads one file from it.
+ * List mode: msg.payload = [{path, name, size, url, type}] (filter, newest first, limit).
+ * Download mode: the file at msg.path (or the configured path; empty = the newest match), either as
+ * msg.payload Buffer with msg.file and msg.contentType, or streamed into a folder (videos are large)
+ * with msg.payload = {path, size, file}. `timeout` is the download's idle limit: a big video may take
+ * much longer in total, but the camera must not fall silent for that long.
+ */
+import type { Node, NodeAPI, NodeMessage } from 'node-red';
+import { downloadToBuffer, downloadToFile } from '../src/http/download';
+import type { DownloadOptions } from '../src/http/download';
+import type { FileEntry } from '../src/protocol';
+import { BadInputError } from '../src/errors';
+import { setupCameraNode } from './lib/camera-node';
+import { contentTypeOf, isFileFilter, selectFiles, toListedFile } from './lib/files';
+import type { FileFilter } from './lib/files';
+import type { Translate } from './lib/i18n';
+import { numberOr } from './lib/numbers';
+import { describeValue } from './lib/describe-value';
+import { activityStatus, downloadProgress } from './lib/status';
+import { evaluateProperty } from './lib/typed-input';
+import type { CameraConfigNode, CameraNodeDef } from './lib/types';
+
+interface ListFilesDef extends CameraNodeDef {
+  mode: 'list' | 'download';
+  filter: string;
+  newestFirst: boolean;
+  limit: number | string;
+  path: string;
+  pathType: string;
+  output: 'buffer' | 'folder';
+  folder: string;
+  folderType: string;
+  timeout: number | string;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export = function (RED: NodeAPI): void {
+  function ActionCamListFilesNode(this: Node, def: ListFilesDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const filter: FileFilter = isFileFilter(def.filter) ? def.filter : 'all';
+    const newestFirst = def.newestFirst !== false;
+    const limit = Math.floor(numberOr(def.limit, 0));
+    const timeoutMs = numberOr(def.timeout, DEFAULT_TIMEOUT_MS, 1);
+
+    setupCameraNode(RED, node, def, ({ t, board, camera }) => ({
+      input: async (msg, signal) => {
+        const wanted = def.mode === 'download' ? await evaluateProperty(RED, node, msg, def.path, def.pathType || 'msg') : undefined;
+        const folder = def.mode === 'download' && def.output === 'folder' ? await folderOf(msg, t) : undefined;
+        const { session, config } = await camera.connect(signal);
+        board.show(activityStatus(t, 'status.listing'));
+        try {
+          const entries = await session.listFiles({ signal });
+          if (def.mode !== 'download') {
+            msg.payload = selectFiles(entries, filter, newestFirst, limit).map((e) => toListedFile(e, config));
+            return msg;
+          }
+          const entry = pickFile(entries, wanted, filter, t);
+          const request: DownloadOptions = {
+            host: config.host,
+            port: config.httpPort,
+            path: entry.path,
+            expectedSize: entry.size > 0 ? entry.size : undefined,
+            timeoutMs,
+            signal,
+            onProgress: downloadProgress(board, t, entry.size),
+          };
+          return folder === undefined ? await toBuffer(msg, entry, config, request) : await toFolder(msg, entry, config, request, folder);
+        } finally {
+          board.clear();
+        }
+      },
+    }));
+
+    async function folderOf(msg: NodeMessage, t: Translate): Promise<string> {
+      const value = await evaluateProperty(RED, node, msg, def.folder, def.folderType || 'str');
+      if (typeof value !== 'string' || value.trim() === '') throw new BadInputError(t('errors.noFolder'));
+      return value.trim();
+    }
+  }
+
+  RED.nodes.registerType('actioncam-list-files', ActionCamListFilesNode);
+};
+
+async function toBuffer(msg: NodeMessage, entry: FileEntry, config: CameraConfigNode, request: DownloadOptions): Promise<NodeMessage> {
+  msg.payload = await downloadToBuffer(request);
+  msg.file = toListedFile(entry, config);
+  msg.contentType = contentTypeOf(entry.name);
+  return msg;
+}
+
+async function toFolder(msg: NodeMessage, entry: FileEntry, config: CameraConfigNode, request: DownloadOptions, dir: string): Promise<NodeMessage> {
+  const saved = await downloadToFile({ ...request, dir, fileName: entry.name });
+  // Same shape as `actioncam fetch --json`: the camera path, the bytes written, the file on disk.
+  msg.payload = { path: entry.path, size: saved.size, file: saved.file };
+  msg.file = toListedFile(entry, config);
+  return msg;
+}
+
+/** The file named by `wanted` (a path, or a bare name), or the newest match when nothing is named. */
+function pickFile(entries: FileEntry[], wanted: unknown, filter: FileFilter, t: Translate): FileEntry {
+  if (wanted === undefined || wanted === null || wanted === '') {
+    const newest = selectFiles(entries, filter, true, 1)[0];
+    if (!newest) throw new BadInputError(t('errors.noMatchingFile', { filter }));
+    return newest;
+  }
+  if (typeof wanted !== 'string') throw new BadInputError(t('errors.badPath', { value: describeValue(wanted) }));
+  const path = wanted.trim();
+  const found = path.includes('/') ? entries.find((e) => e.path === path) : entries.find((e) => e.name === path);
+  if (!found) throw new BadInputError(t('errors.fileNotFound', { path }));
+  return found;
+}

@@ -1,0 +1,43 @@
+/**
+ * actioncam-raw-command: sends any control message and waits for a reply, for reverse engineering.
+ * Input: the configured command, else msg.payload: a hex string (type in the first two bytes) or
+ * {type, payload}. Output: msg.payload = {type, typeHex, name, payload: Buffer, hex} of the reply,
+ * or null when the reply is "none".
+ */
+import type { Node, NodeAPI } from 'node-red';
+import { messageName, toHex } from '../src/protocol';
+import { setupCameraNode } from './lib/camera-node';
+import { numberOr } from './lib/numbers';
+import { parseCommand, parseReply, typeHex } from './lib/raw-command-input';
+import type { CameraNodeDef } from './lib/types';
+
+interface RawCommandDef extends CameraNodeDef {
+  command: string;
+  reply: string;
+  timeout: number | string;
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+
+export = function (RED: NodeAPI): void {
+  function ActionCamRawCommandNode(this: Node, def: RawCommandDef): void {
+    RED.nodes.createNode(this, def);
+    const timeoutMs = numberOr(def.timeout, DEFAULT_TIMEOUT_MS, 1);
+    const fixed = typeof def.command === 'string' && def.command.trim() !== '' ? def.command : undefined;
+
+    setupCameraNode(RED, this, def, ({ t, camera }) => ({
+      input: async (msg, signal) => {
+        const command = parseCommand(fixed ?? msg.payload, t);
+        const replyType = parseReply(def.reply, command.type, t);
+        const { session } = await camera.connect(signal);
+        const reply = await session.request(command.type, command.payload, { replyType, timeoutMs, signal });
+        msg.payload = reply
+          ? { type: reply.type, typeHex: typeHex(reply.type), name: messageName(reply.type), payload: reply.payload, hex: toHex(reply.payload) }
+          : null;
+        return msg;
+      },
+    }));
+  }
+
+  RED.nodes.registerType('actioncam-raw-command', ActionCamRawCommandNode);
+};

@@ -1,0 +1,56 @@
+/**
+ * The wiring every camera action node shares: translator, status board, camera access, the
+ * wrapped input handler, and a close handler that aborts work in flight, runs the node's own
+ * clean-up (timers) and leaves the config node.
+ */
+import type { Node, NodeAPI } from 'node-red';
+import { useCamera } from './camera-access';
+import type { CameraAccess } from './camera-access';
+import { toError } from './errors';
+import { createTranslator } from './i18n';
+import type { Translate } from './i18n';
+import { handleInput } from './input';
+import type { InputHandler } from './input';
+import { StatusBoard } from './status';
+import type { CameraNodeDef } from './types';
+
+export interface CameraNodeKit {
+  readonly t: Translate;
+  readonly board: StatusBoard;
+  readonly camera: CameraAccess;
+  /** Aborts when the node closes: for work the node starts outside an input (auto-stop). */
+  readonly closing: AbortSignal;
+}
+
+export interface CameraNodeParts {
+  input: InputHandler;
+  /**
+   * Clean-up on close (clear timers, last words to the camera); runs before the node leaves the
+   * config node. Must settle well within Node-RED's 15 s close limit and never reject.
+   */
+  close?: () => void | Promise<void>;
+}
+
+export function setupCameraNode(
+  RED: NodeAPI,
+  node: Node,
+  def: CameraNodeDef,
+  build: (kit: CameraNodeKit) => CameraNodeParts,
+): CameraNodeKit {
+  const t = createTranslator(RED);
+  const board = new StatusBoard(node, t);
+  const camera = useCamera(RED, node, def.camera, board, t);
+  const closer = new AbortController();
+  const kit: CameraNodeKit = { t, board, camera, closing: closer.signal };
+  const parts = build(kit);
+  handleInput(node, board, closer.signal, parts.input);
+
+  node.on('close', (removed: boolean, done: () => void) => {
+    closer.abort();
+    void Promise.resolve()
+      .then(() => parts.close?.())
+      .catch((err: unknown) => node.warn(toError(err).message))
+      .then(() => camera.release(removed, done));
+  });
+  return kit;
+}

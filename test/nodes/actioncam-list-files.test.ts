@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
+import configModule = require('../../nodes/actioncam-config');
+import listFilesModule = require('../../nodes/actioncam-list-files');
+import snapshotModule = require('../../nodes/actioncam-snapshot');
+import {
+  CREDENTIALS,
+  Collector,
+  actionFlow,
+  activeResources,
+  collectors,
+  configNode,
+  delay,
+  helper,
+  leakedResources,
+  loadFlow,
+  startSimulator,
+  statusTexts,
+  waitUntil,
+} from '../helpers/node-red';
+
+const NODES = [configModule, listFilesModule, snapshotModule];
+
+interface Listed {
+  path: string;
+  name: string;
+  size: number;
+  url: string;
+  type: string;
+}
+
+describe('actioncam-list-files node', () => {
+  let sim: CameraSimulator;
+  let addr: SimulatorAddresses;
+
+  beforeEach(async () => {
+    ({ sim, addr } = await startSimulator());
+  });
+
+  afterEach(async () => {
+    await helper.unload();
+    await sim.stop();
+  });
+
+  function load(props: Record<string, unknown> = {}): Promise<void> {
+    const node = {
+      type: 'actioncam-list-files',
+      camera: 'c1',
+      mode: 'list',
+      filter: 'all',
+      newestFirst: true,
+      limit: 0,
+      path: 'path',
+      pathType: 'msg',
+      output: 'buffer',
+      folder: '',
+      folderType: 'str',
+      timeout: 10000,
+      ...props,
+    };
+    const flow = actionFlow(node, configNode(addr.controlPort, addr.httpPort));
+    flow.push({ id: 'snap', z: 'tab1', type: 'actioncam-snapshot', camera: 'c1', download: false, timeout: 5000, wires: [['snapped']] });
+    flow.push({ id: 'snapped', z: 'tab1', type: 'helper' });
+    return loadFlow(NODES, flow, CREDENTIALS);
+  }
+
+  /** Two more photos, so the card holds: video 1, photo 1, photo 2, photo 3 (oldest first). */
+  async function takeTwoPhotos(): Promise<void> {
+    const snapped = new Collector(helper.getNode('snapped'));
+    helper.getNode('snap').receive({});
+    await snapped.next(3000, 'the first photo');
+    helper.getNode('snap').receive({});
+    await snapped.next(3000, 'the second photo');
+  }
+
+  it('lists every file newest first as {path, name, size, url, type}, keeping the msg', async () => {
+    await load();
+    const { out } = collectors();
+    helper.getNode('n1').receive({ payload: 'list', topic: 'files' });
+    const msg = await out.next();
+    const expected = [...sim.files].reverse().map((f) => ({ path: f.path, name: f.name, size: f.size, url: `http://127.0.0.1:${addr.httpPort}${f.path}`, type: f.type }));
+    assert.deepEqual(msg.payload, expected);
+    assert.equal(msg.topic, 'files');
+  });
+
+  it('filters by type, keeps camera order when newest first is off, and limits', async () => {
+    await load({ filter: 'photo', newestFirst: false, limit: 2 });
+    await takeTwoPhotos();
+    const { out } = collectors();
+    helper.getNode('n1').receive({});
+    const names = ((await out.next()).payload as Listed[]).map((f) => f.name);
+    const photos = sim.files.filter((f) => f.type === 'photo').map((f) => f.name);
+    assert.equal(photos.length, 3);
+    assert.deepEqual(names, photos.slice(0, 2));
+  });
+
+  it('downloads the newest match as a Buffer when msg.path is empty', async () => {
+    await load({ mode: 'download', filter: 'photo' });
+    await takeTwoPhotos();
+    const { out, statuses } = collectors();
+    helper.getNode('n1').receive({ topic: 'dl' });
+    const msg = await out.next();
+    const newest = sim.files.filter((f) => f.type === 'photo').at(-1)!;
+    assert.ok((msg.payload as Buffer).equals(newest.data));
+    assert.equal(msg.contentType, 'image/jpeg');
+    assert.equal((msg.file as Listed).path, newest.path);
+    assert.equal(msg.topic, 'dl');
+    await waitUntil(() => statusTexts(statuses).some((t) => /^downloading/.test(t)), 1000, 'a "downloading" status');
+  });
+
+  it('downloads msg.path (a path or a bare name)', async () => {
+    await load({ mode: 'download' });
+    const video = sim.files.find((f) => f.type === 'video')!;
+    const { out } = collectors();
+    helper.getNode('n1').receive({ path: video.path });
+    const byPath = await out.next();
+    assert.ok((byPath.payload as Buffer).equals(video.data));
+    assert.equal(byPath.contentType, 'video/mp4');
+    helper.getNode('n1').receive({ path: video.name });
+    assert.ok(((await out.next()).payload as Buffer).equals(video.data));
+  });
+
+  it('streams into a folder and emits {path, size, file}', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'actioncam-nodes-'));
+    try {
+      await load({ mode: 'download', output: 'folder', folder: dir, folderType: 'str', filter: 'video' });
+      const video = sim.files.find((f) => f.type === 'video')!;
+      const { out } = collectors();
+      helper.getNode('n1').receive({ topic: 'save' });
+      const msg = await out.next();
+      const payload = msg.payload as { path: string; size: number; file: string };
+      assert.equal(payload.path, video.path);
+      assert.equal(payload.size, video.size);
+      assert.equal(payload.file, path.join(dir, video.name));
+      assert.equal((msg.file as Listed).path, video.path);
+      assert.ok((await fs.readFile(payload.file)).equals(video.data));
+      assert.equal(msg.topic, 'save');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails once with a clear message for a file that is not on the card', async () => {
+    await load({ mode: 'download' });
+    const { out, caught, statuses } = collectors();
+    helper.getNode('n1').receive({ path: '/DCIM/MOVIE/NOPE.MP4', topic: 'missing' });
+    const err = await caught.next();
+    assert.equal(err.topic, 'missing');
+    assert.match(String((err.error as { message: string }).message), /no file \/DCIM\/MOVIE\/NOPE\.MP4 on the camera/);
+    await waitUntil(() => statusTexts(statuses).includes('error: bad input'), 1000, 'a red status');
+    await delay(100);
+    assert.equal(caught.messages.length, 1);
+    assert.equal(out.messages.length, 0);
+  });
+
+  it('fails clearly in folder mode without a folder', async () => {
+    await load({ mode: 'download', output: 'folder', folder: '', folderType: 'str' });
+    const { caught } = collectors();
+    helper.getNode('n1').receive({});
+    const err = await caught.next();
+    assert.match(String((err.error as { message: string }).message), /no download folder/);
+  });
+
+  it('leaves no sockets or timers behind after unload', async () => {
+    const before = await activeResources();
+    await load({ mode: 'download' });
+    const { out } = collectors();
+    helper.getNode('n1').receive({});
+    await out.next();
+    await helper.unload();
+    await waitUntil(() => sim.clientCount === 0, 2000, 'the camera to see the client leave');
+    assert.deepEqual(await leakedResources(before), []);
+  });
+});
