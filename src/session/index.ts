@@ -1,0 +1,17 @@
+/**
+ * Public API of the session layer: the camera control session and the pieces a caller may reuse.
+ */
+export { CameraSession } from './camera-session';
+export type { CameraSessionEvents, OperationOptions, RequestOptions, SessionState } from './camera-session';
+export type { CameraSessionOptions } from './session-options';
+export { SessionDefaults } from './defaults';
+export { Backoff } from './backoff';
+export type { BackoffOptions } from './backoff';
+export { PendingRequests } from './pending-requests';
+export type { PendingRequestSpec } from './pending-requests';
+export { KeepAlive } from './keep-alive';
+export type { KeepAliveOptions } from './keep-alive';
+// The preview receiver (UDP -> access units) lives beside the session; see preview-receiver.ts.
+export { PreviewReceiver } from './preview-receiver';
+export type { PreviewReceiverOptions, PreviewReceiverState, PreviewReceiverStats } from './preview-receiver';
+export { PreviewDefaults } from './preview-defaults';
