@@ -1,0 +1,60 @@
+/**
+ * Every default of the RTSP server in one place, each with its reason (DESIGN.md rule 7).
+ * Figures about clients come from shared/RTSP-CLIENTS.md (measured with ffmpeg, GStreamer, MPlayer
+ * and read from VLC/live555).
+ */
+
+export const RtspDefaults = {
+  /** Loopback unless the user opts in: a camera preview should not appear on the LAN by accident. */
+  host: '127.0.0.1',
+  /** The customary RTSP alternate port (8554): 554 needs root, and go2rtc/Frigate expect 8554. */
+  port: 8554,
+  /** The mount point: rtsp://host:port/live. */
+  path: '/live',
+  /** First dynamic payload type (RFC 3551 §6); every measured client accepts 96 for H.264. */
+  payloadType: 96,
+  /** RTP payload bytes per packet: 1400 + 12 (RTP) + 8 (UDP) + 20 (IP) stays under a 1500-byte MTU
+   * with room for a VPN or PPPoE header, so an FU-A fragment is never IP-fragmented. */
+  maxPayloadSize: 1400,
+  /** Advertised as `Session: id;timeout=60`: the RFC 2326 §12.37 default. VLC/live555 sends its
+   * keep-alive every (N-2) s, so a small N is harmful; clients honour what we advertise. */
+  sessionTimeoutS: 60,
+  /** Sessions the server keeps at once; each costs one packetizer and one copy of the stream. */
+  maxClients: 64,
+  /** A TCP-interleaved client whose socket holds more than this many unsent bytes (several seconds
+   * of a ~1 Mbit/s preview) is skipped until the next keyframe, so a slow viewer never stalls others. */
+  tcpQueueLimitBytes: 512 * 1024,
+  /** 0 = an ephemeral even/odd RTP/RTCP port pair shared by every UDP client (RFC 3550 §11). */
+  rtpPort: 0,
+  /** How long DESCRIBE waits for the first SPS/PPS (the preview may just be starting) before 503. */
+  describeWaitMs: 5000,
+  /** RTCP sender report interval per client (RFC 3550 §6.2 suggests 5 s minimum); the first SR is
+   * sent with the first packets, because VLC resets its clock on the first SR (RTSP-CLIENTS.md §5). */
+  senderReportIntervalMs: 5000,
+  /** Digest nonces are stateless (HMAC of their expiry); a stale one gets a fresh challenge. */
+  nonceLifetimeMs: 5 * 60 * 1000,
+  /** Realm shown by players when they ask for credentials. */
+  realm: 'actioncam',
+  /** After a fatal protocol error the reply is flushed with end(); a peer that never reads is
+   * destroyed after this long. */
+  lingerMs: 2000,
+  /** Product token for the Server header (RFC 2326 §12.36). */
+  serverName: 'node-red-actioncam',
+} as const;
+
+/**
+ * Request parser limits (RFC 2326 §6 gives no maxima; these follow gortsplib's
+ * requestMaxURLLength = 2048 and cap every buffer the parser can grow).
+ */
+export const RtspLimits = {
+  /** Request line `METHOD URI RTSP/1.0`. */
+  maxRequestLineBytes: 2048,
+  /** Whole head: request line plus header lines. Real requests are well under 1 KiB. */
+  maxHeadBytes: 16 * 1024,
+  /** Header lines per request; ffmpeg sends 5, MPlayer's Real probe 9. */
+  maxHeaderCount: 64,
+  /** SET_PARAMETER/ANNOUNCE bodies; ours are ignored, so keep them small. */
+  maxBodyBytes: 64 * 1024,
+} as const;
+
+export type RtspLimitsOptions = { -readonly [K in keyof typeof RtspLimits]: number };
