@@ -1,0 +1,214 @@
+/**
+ * Command-line parsing for `actioncam`: node:util parseArgs over one option table, then per-command
+ * checks (which options a command takes, how many arguments) and value validation (ports 1-65535,
+ * HOST:PORT, positive timeouts). Everything wrong with the command line is a UsageError (exit 2).
+ */
+import { parseArgs } from 'node:util';
+import { BadInputError } from '../errors';
+import { Defaults } from '../protocol/constants';
+
+/** A mistake on the command line; the CLI exits with status 2 and points at --help. */
+export class UsageError extends BadInputError {}
+
+export const COMMANDS = ['discover', 'firmware', 'ls', 'still', 'record', 'stop', 'fetch', 'cmd', 'simulate', 'relay', 'rtsp', 'help'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+const OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  user: { type: 'string' },
+  password: { type: 'string' },
+  'http-port': { type: 'string' },
+  'preview-port': { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  address: { type: 'string' },
+  ports: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  reply: { type: 'string' },
+  to: { type: 'string' },
+  sdp: { type: 'string' },
+  listen: { type: 'string' },
+  path: { type: 'string' },
+  'discovery-ports': { type: 'string' },
+  clip: { type: 'string' },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+
+const GENERAL: readonly OptionName[] = ['json', 'verbose', 'help', 'version', 'timeout'];
+const CAMERA: readonly OptionName[] = [...GENERAL, 'host', 'port', 'user', 'password', 'http-port', 'preview-port'];
+
+/** Options each command accepts, and how many arguments follow the command name. */
+const COMMAND_SPEC: Record<CommandName, { options: readonly OptionName[]; args: [min: number, max: number] }> = {
+  discover: { options: [...GENERAL, 'address', 'ports'], args: [0, 0] },
+  firmware: { options: CAMERA, args: [0, 0] },
+  ls: { options: CAMERA, args: [0, 0] },
+  still: { options: CAMERA, args: [0, 0] },
+  record: { options: CAMERA, args: [0, 0] },
+  stop: { options: CAMERA, args: [0, 0] },
+  fetch: { options: [...CAMERA, 'out'], args: [0, 1] },
+  cmd: { options: [...CAMERA, 'reply'], args: [1, 1] },
+  simulate: {
+    options: [...GENERAL, 'host', 'port', 'user', 'password', 'http-port', 'preview-port', 'discovery-ports', 'clip'],
+    args: [0, 0],
+  },
+  relay: { options: [...CAMERA, 'to', 'sdp'], args: [0, 0] },
+  rtsp: { options: [...CAMERA, 'listen', 'path'], args: [0, 0] },
+  help: { options: GENERAL, args: [0, 1] },
+};
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+/** The parsed, validated command line. Unset options stay undefined so each command picks its default. */
+export interface CliArgs {
+  /** undefined when only --help or --version was given. */
+  command?: CommandName;
+  args: string[];
+  help: boolean;
+  version: boolean;
+  json: boolean;
+  verbose: boolean;
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  httpPort?: number;
+  previewPort?: number;
+  timeoutMs?: number;
+  address?: string;
+  ports?: number[];
+  out?: string;
+  reply?: string;
+  to?: Endpoint;
+  sdp?: string;
+  listen?: Endpoint;
+  path?: string;
+  discoveryPorts?: number[];
+  clip?: string;
+}
+
+/** Defaults of the camera-facing options, shown by --help (the camera's own values, PROTOCOL.md §1). */
+export const CAMERA_DEFAULTS = {
+  host: Defaults.host,
+  port: Defaults.controlPort,
+  user: Defaults.username,
+  password: Defaults.password,
+  httpPort: Defaults.httpPort,
+  previewPort: Defaults.previewPort,
+} as const;
+
+export function parseCommandLine(argv: readonly string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(parseArgsMessage(err));
+  }
+  const { values, positionals } = parsed;
+  const [name, ...args] = positionals;
+  let command: CommandName | undefined;
+  if (name !== undefined) {
+    if (!isCommand(name)) throw new UsageError(`unknown command '${name}'`);
+    command = name;
+    const spec = COMMAND_SPEC[command];
+    for (const option of Object.keys(values) as OptionName[]) {
+      if (!spec.options.includes(option)) throw new UsageError(`option --${option} is not valid for '${command}'`);
+    }
+    const [min, max] = spec.args;
+    if (args.length > max) throw new UsageError(`unexpected argument '${args[max]}' for '${command}'`);
+    if (args.length < min) throw new UsageError(`'${command}' needs ${min === 1 ? 'an argument' : `${min} arguments`} (see actioncam ${command} --help)`);
+  } else if (!values.help && !values.version) {
+    throw new UsageError('no command given');
+  }
+  const zeroPortOk = command === 'simulate';
+  return {
+    command,
+    args,
+    help: values.help === true,
+    version: values.version === true,
+    json: values.json === true,
+    verbose: values.verbose === true,
+    host: optional(values.host, (v) => nonEmpty('--host', v)),
+    port: optional(values.port, (v) => parsePort('--port', v, zeroPortOk)),
+    user: values.user,
+    password: values.password,
+    httpPort: optional(values['http-port'], (v) => parsePort('--http-port', v, zeroPortOk)),
+    // A destination for the simulator, a fixed camera-side port for the others: never 0.
+    previewPort: optional(values['preview-port'], (v) => parsePort('--preview-port', v)),
+    timeoutMs: optional(values.timeout, (v) => parseTimeout(v)),
+    address: optional(values.address, (v) => nonEmpty('--address', v)),
+    ports: optional(values.ports, (v) => parsePortList('--ports', v, false)),
+    out: optional(values.out, (v) => nonEmpty('--out', v)),
+    reply: values.reply,
+    to: optional(values.to, (v) => parseEndpoint('--to', v)),
+    sdp: optional(values.sdp, (v) => nonEmpty('--sdp', v)),
+    listen: optional(values.listen, (v) => parseEndpoint('--listen', v)),
+    path: optional(values.path, (v) => parseRtspPath(v)),
+    discoveryPorts: optional(values['discovery-ports'], (v) => parsePortList('--discovery-ports', v, true)),
+    clip: optional(values.clip, (v) => nonEmpty('--clip', v)),
+  };
+}
+
+export function isCommand(name: string): name is CommandName {
+  return (COMMANDS as readonly string[]).includes(name);
+}
+
+function optional<T>(value: string | undefined, parse: (v: string) => T): T | undefined {
+  return value === undefined ? undefined : parse(value);
+}
+
+function nonEmpty(option: string, value: string): string {
+  if (value.trim() === '') throw new UsageError(`${option} must not be empty`);
+  return value;
+}
+
+/** A decimal port number 1-65535 (0 too when the OS may choose, as for the simulator). */
+export function parsePort(option: string, value: string, allowZero = false): number {
+  const min = allowZero ? 0 : 1;
+  if (!/^\d{1,5}$/.test(value.trim()) || Number(value) < min || Number(value) > 65535) {
+    throw new UsageError(`${option} must be a port number ${min}-65535, got '${value}'`);
+  }
+  return Number(value);
+}
+
+/** "22600,21600": at least one port, duplicates dropped. */
+export function parsePortList(option: string, value: string, allowZero: boolean): number[] {
+  const items = value.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new UsageError(`${option} must be a comma-separated list of ports, got '${value}'`);
+  return [...new Set(items.map((s) => parsePort(option, s, allowZero)))];
+}
+
+/** HOST:PORT, or [IPv6]:PORT. */
+export function parseEndpoint(option: string, value: string): Endpoint {
+  const match = /^\[([^\]]+)\]:(\d+)$/.exec(value) ?? /^([^:[\]]+):(\d+)$/.exec(value);
+  if (!match) throw new UsageError(`${option} must be HOST:PORT, got '${value}'`);
+  return { host: match[1], port: parsePort(option, match[2]) };
+}
+
+function parseTimeout(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > 2_147_483_647) {
+    throw new UsageError(`--timeout must be a whole number of milliseconds above 0, got '${value}'`);
+  }
+  return Number(value);
+}
+
+function parseRtspPath(value: string): string {
+  if (!/^\/[A-Za-z0-9._~\-/]*$/.test(value)) {
+    throw new UsageError(`--path must start with '/' and use only letters, digits and . _ ~ - /, got '${value}'`);
+  }
+  return value;
+}
+
+/** parseArgs errors read "Unknown option '--x'. To specify a positional ..."; keep the first sentence. */
+function parseArgsMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const first = message.split(/\.\s|\n/)[0].trim();
+  return first.charAt(0).toLowerCase() + first.slice(1);
+}

@@ -1,0 +1,21 @@
+/** `actioncam still`, `record` and `stop`: the camera's shutter and record button. */
+import { fileUrl } from '../../http/download';
+import { cameraTarget, withSession } from '../camera';
+import type { CommandContext } from '../context';
+import { takeStill } from '../new-file';
+import { formatBytes } from '../output';
+
+export async function stillCommand(ctx: CommandContext): Promise<void> {
+  const { host, httpPort } = cameraTarget(ctx);
+  const file = await withSession(ctx, (session) => takeStill(session, { signal: ctx.signal }));
+  const doc = { path: file.path, name: file.name, size: file.size, url: fileUrl(host, httpPort, file.path) };
+  ctx.out.result(doc, () => `${doc.path}  ${formatBytes(doc.size)}\n${doc.url}`);
+}
+
+export function recordCommand(on: boolean): (ctx: CommandContext) => Promise<void> {
+  return async (ctx) => {
+    await withSession(ctx, (session) => session.setRecording(on, { signal: ctx.signal }));
+    const doc = { recording: on, action: on ? 'start' : 'stop' };
+    ctx.out.result(doc, () => (on ? 'recording started' : 'recording stopped'));
+  };
+}
