@@ -23,8 +23,10 @@ export = function (RED: NodeAPI): void {
     const timeoutMs = numberOr(def.timeout, DEFAULT_TIMEOUT_MS, 1);
     const credentials: CameraCredentials = node.credentials ?? {};
 
+    const previewPort = portOr(def.previewPort, Defaults.previewPort);
     const link = new CameraLink({
       t,
+      previewPort,
       // connect, then log in: each may take the full timeout
       readyTimeoutMs: 2 * timeoutMs,
       warn: (message) => node.warn(message),
@@ -49,13 +51,15 @@ export = function (RED: NodeAPI): void {
     Object.assign(node, {
       host,
       httpPort,
-      previewPort: portOr(def.previewPort, Defaults.previewPort),
+      previewPort,
       timeoutMs,
       users: link.users,
       register: (user: Node, onStatus?: StatusListener) => link.register(user, onStatus),
       deregister: (user: Node, done: () => void, removed?: boolean) => link.deregister(user, done, removed),
       session: (opts?: SessionWaitOptions) => link.session(opts),
       fileUrl: (path: string) => fileUrl(host, httpPort, path),
+      acquirePreview: () => link.preview.acquire(),
+      releasePreview: () => link.preview.release(),
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {

@@ -5,7 +5,8 @@
  *
  * The session is created when the first user registers and closed when the last user is removed
  * (not merely restarted), so a config node nobody uses does not hold the camera's only slot.
- * Preview reference counting for the RTP relay belongs here too when it arrives.
+ * The camera's single preview stream is shared the same way (PreviewShare): relay nodes acquire it,
+ * the last release stops it.
  */
 import type { Node } from 'node-red';
 import { CameraSession } from '../../src/session/camera-session';
@@ -13,6 +14,7 @@ import type { CameraSessionOptions, SessionState } from '../../src/session/camer
 import type { ActionCamError } from '../../src/errors';
 import { InvalidStateError } from '../../src/errors';
 import type { Translate } from './i18n';
+import { PreviewShare } from './preview-share';
 import { errorStatus, sessionStatus } from './status';
 import type { SessionWaitOptions, StatusListener } from './types';
 
@@ -32,6 +34,8 @@ export interface CameraLinkOptions {
   readyTimeoutMs: number;
   /** Called with a problem worth a log line (a close that overran its bound). */
   warn?: (message: string) => void;
+  /** UDP port the camera sends its preview to. */
+  previewPort: number;
 }
 
 export class CameraLink {
@@ -42,8 +46,17 @@ export class CameraLink {
   private closed = false;
   /** Resolves close()'s wait once the last user has deregistered. */
   private usersGone: (() => void) | undefined;
+  /** The camera's preview, shared by the relay nodes. */
+  readonly preview: PreviewShare;
 
-  constructor(private readonly options: CameraLinkOptions) {}
+  constructor(private readonly options: CameraLinkOptions) {
+    this.preview = new PreviewShare({
+      port: options.previewPort,
+      cameraHost: options.session.host,
+      session: () => this.open(),
+      logger: options.session.logger,
+    });
+  }
 
   register(node: Node, onStatus: StatusListener = (status) => node.status(status)): void {
     this.users[node.id] = node;
@@ -88,6 +101,7 @@ export class CameraLink {
   async close(): Promise<void> {
     await this.waitForUsersToLeave();
     this.closed = true;
+    await this.preview.close();
     const session = this.current;
     this.current = undefined;
     if (session) await this.closeBounded(session);

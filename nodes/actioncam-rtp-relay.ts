@@ -1,0 +1,163 @@
+/**
+ * actioncam-rtp-relay: the camera's live preview as an RTSP URL for many players (mode "rtsp") or
+ * as plain RTP to one host:port with its SDP (mode "rtp"). See nodes/lib/relay-runner.ts.
+ *
+ * Input msg.payload "start" | "stop" | "stats" (or true / false): msg.payload = the relay event
+ * {event, mode, url | sdp, clients, stats}. By itself (not for an input) the node sends the
+ * "started" event of an automatic start, a "clients" event when a player comes or goes, and an
+ * "sdp" event when the stream's parameter sets change. Status: "3 viewers · 15 fps".
+ */
+import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import { BadInputError } from '../src/errors';
+import { setupCameraNode } from './lib/camera-node';
+import { describeValue } from './lib/describe-value';
+import { MissingCameraError, toError } from './lib/errors';
+import { numberOr, portOr } from './lib/numbers';
+import { RelayRunner } from './lib/relay-runner';
+import type { RelayEvent, RelaySettings } from './lib/relay-runner';
+import type { CameraNodeDef } from './lib/types';
+
+interface RelayDef extends CameraNodeDef, NodeDef {
+  mode: string;
+  host: string;
+  port: number | string;
+  sdpFile: string;
+  bind: string;
+  rtspPort: number | string;
+  path: string;
+  autoStart: boolean;
+  maxPayload: number | string;
+}
+
+interface RelayCredentials {
+  rtspUser?: string;
+  rtspPassword?: string;
+}
+
+/** docs/NODES.md defaults; 1400 bytes of payload keeps every datagram under a 1500-byte MTU. */
+const DEFAULTS = { host: '127.0.0.1', port: 5220, bind: '127.0.0.1', rtspPort: 8554, path: '/live', maxPayload: 1400 };
+/** The status is refreshed this often while running (viewers and frame rate change by themselves). */
+const STATUS_REFRESH_MS = 1000;
+/** Stopping closes sockets and gives the preview back; bounded well inside Node-RED's 15 s close. */
+const STOP_BOUND_MS = 5000;
+
+type Command = 'start' | 'stop' | 'stats';
+
+export = function (RED: NodeAPI): void {
+  function ActionCamRtpRelayNode(this: Node<RelayCredentials>, def: RelayDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const settings = readSettings(def, node.credentials ?? {});
+    let refresh: NodeJS.Timeout | undefined;
+
+    setupCameraNode(RED, node, def, ({ t, board, camera, closing }) => {
+      const runner = new RelayRunner(settings, {
+        acquirePreview: async () => {
+          if (!camera.config) throw new MissingCameraError(t('errors.noCamera'));
+          return camera.config.acquirePreview();
+        },
+        releasePreview: async () => camera.config?.releasePreview(),
+        onRecord: async (start) => {
+          const { session } = await camera.connect(closing);
+          await session.setRecording(start, { signal: closing });
+        },
+        onEvent: (event) => node.send({ payload: event, topic: event.event } as NodeMessage),
+        logger: { debug: (m) => node.debug(m), info: (m) => node.log(m), warn: (m) => node.warn(m) },
+      });
+
+      const showRunning = (): void => {
+        const fps = Math.round(runner.fps);
+        if (fps === 0) board.show({ fill: 'yellow', shape: 'ring', text: t('status.waitingVideo') });
+        else if (settings.mode === 'rtp') board.show({ fill: 'green', shape: 'dot', text: t('status.streaming', { fps }) });
+        else board.show({ fill: 'green', shape: 'dot', text: t(runner.clients === 1 ? 'status.viewer' : 'status.viewers', { count: runner.clients, fps }) });
+      };
+      const running = (): void => {
+        clearInterval(refresh);
+        showRunning();
+        refresh = setInterval(showRunning, STATUS_REFRESH_MS);
+      };
+      const stopped = (): void => {
+        clearInterval(refresh);
+        refresh = undefined;
+        board.clear();
+      };
+
+      const start = async (): Promise<RelayEvent> => {
+        board.show({ fill: 'yellow', shape: 'ring', text: t('status.starting') });
+        try {
+          const event = await runner.start();
+          running();
+          return event;
+        } catch (err) {
+          stopped();
+          throw err;
+        }
+      };
+
+      if (def.autoStart !== false) {
+        // On deploy: a failure is reported like any node error (no msg to pass on) and shown red.
+        start().then(
+          (event) => node.send({ payload: event, topic: event.event } as NodeMessage),
+          (err: unknown) => {
+            if (closing.aborted) return;
+            board.fail(err);
+            node.error(toError(err));
+          },
+        );
+      }
+
+      return {
+        input: async (msg) => {
+          const command = parseCommand(msg.payload, t);
+          let event: RelayEvent;
+          if (command === 'start') event = await start();
+          else if (command === 'stop') {
+            event = await runner.stop();
+            stopped();
+          } else event = runner.describe('stats');
+          msg.payload = event;
+          return msg;
+        },
+        close: async () => {
+          clearInterval(refresh);
+          refresh = undefined;
+          let timer: NodeJS.Timeout | undefined;
+          const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_BOUND_MS)));
+          await Promise.race([runner.stop(), bound]);
+          clearTimeout(timer);
+        },
+      };
+    });
+  }
+
+  RED.nodes.registerType<Node<RelayCredentials>, RelayDef, unknown, RelayCredentials>('actioncam-rtp-relay', ActionCamRtpRelayNode, {
+    credentials: { rtspUser: { type: 'text' }, rtspPassword: { type: 'password' } },
+  });
+};
+
+function readSettings(def: RelayDef, credentials: RelayCredentials): RelaySettings {
+  const path = (def.path || '').trim() || DEFAULTS.path;
+  const user = (credentials.rtspUser || '').trim();
+  return {
+    mode: def.mode === 'rtp' ? 'rtp' : 'rtsp',
+    host: (def.host || '').trim() || DEFAULTS.host,
+    port: portOr(def.port, DEFAULTS.port),
+    sdpFile: (def.sdpFile || '').trim() || undefined,
+    bind: (def.bind || '').trim() || DEFAULTS.bind,
+    // 0 = any free port (the "started" event carries the real URL)
+    rtspPort: Number(def.rtspPort) === 0 && String(def.rtspPort).trim() !== '' ? 0 : portOr(def.rtspPort, DEFAULTS.rtspPort),
+    path: path.startsWith('/') ? path : `/${path}`,
+    maxPayload: numberOr(def.maxPayload, DEFAULTS.maxPayload, 100),
+    auth: user ? { username: user, password: credentials.rtspPassword ?? '' } : undefined,
+  };
+}
+
+function parseCommand(payload: unknown, t: (key: string, vars?: Record<string, string>) => string): Command {
+  if (payload === true) return 'start';
+  if (payload === false) return 'stop';
+  if (typeof payload === 'string') {
+    const word = payload.trim().toLowerCase();
+    if (word === 'start' || word === 'stop' || word === 'stats') return word;
+  }
+  throw new BadInputError(t('errors.badRelayCommand', { value: describeValue(payload) }));
+}

@@ -1,0 +1,202 @@
+/**
+ * The engine of an `actioncam-rtp-relay` node: holds the camera's shared preview and turns it into
+ * an RTSP server (many players) or a plain RTP stream (one destination), and reports what happens
+ * as relay events (the node's output) without knowing anything about Node-RED.
+ *
+ * States: stopped -> starting -> running -> stopping -> stopped. start() while running and stop()
+ * while stopped are no-ops that report the current state, so "start" from a flow is idempotent.
+ */
+import type { Logger } from '../../src/logger';
+import { RtpRelay } from '../../src/relay/rtp-relay';
+import { RtspServer } from '../../src/rtsp/server';
+import type { RtspSessionEvent } from '../../src/rtsp/server';
+import type { PreviewReceiver } from '../../src/session/preview-receiver';
+
+export type RelayMode = 'rtsp' | 'rtp';
+export type RelayState = 'stopped' | 'starting' | 'running' | 'stopping';
+
+export interface RelaySettings {
+  mode: RelayMode;
+  /** rtp mode: destination. */
+  host: string;
+  port: number;
+  sdpFile?: string;
+  /** rtsp mode: where to listen, and the mount path. */
+  bind: string;
+  rtspPort: number;
+  path: string;
+  maxPayload: number;
+  auth?: { username: string; password: string };
+}
+
+export interface RelayStats {
+  /** Frames per second arriving from the camera. */
+  fps: number;
+  /** Frames received from the camera, and those dropped as damaged. */
+  frames: number;
+  lostDatagrams: number;
+  droppedFrames: number;
+  /** RTP packets and bytes sent (to every player together in rtsp mode). */
+  packets: number;
+  bytes: number;
+}
+
+export interface RelayEvent {
+  event: 'started' | 'stopped' | 'clients' | 'sdp' | 'stats';
+  mode: RelayMode;
+  url?: string;
+  sdp?: string;
+  /** Players watching (rtsp mode); 0 in rtp mode. */
+  clients: number;
+  stats: RelayStats;
+  /** With event "clients": the player that came or went. */
+  client?: { id: string; change: RtspSessionEvent['event']; remote: string; transport: 'udp' | 'tcp' };
+}
+
+export interface RelayDeps {
+  acquirePreview(): Promise<PreviewReceiver>;
+  releasePreview(): Promise<void>;
+  /** RTSP RECORD from a player starts (true) / stops (false) the camera's SD recording. */
+  onRecord?: (start: boolean) => Promise<void>;
+  /** What happens by itself while running: players come and go ("clients"), the SDP changes ("sdp"). */
+  onEvent(event: RelayEvent): void;
+  logger?: Logger;
+}
+
+export class RelayRunner {
+  private current: RelayState = 'stopped';
+  private preview: PreviewReceiver | undefined;
+  private server: RtspServer | undefined;
+  private relay: RtpRelay | undefined;
+  private url: string | undefined;
+  private sdp: string | undefined;
+  private transition: Promise<RelayEvent> | undefined;
+
+  constructor(
+    private readonly settings: RelaySettings,
+    private readonly deps: RelayDeps,
+  ) {}
+
+  get state(): RelayState {
+    return this.current;
+  }
+
+  /** Players watching right now (rtsp mode). */
+  get clients(): number {
+    return this.server?.stats().playing ?? 0;
+  }
+
+  get fps(): number {
+    return this.preview?.fps ?? 0;
+  }
+
+  /** Starts serving; resolves with the "started" event. Rejects with a clear error. */
+  start(): Promise<RelayEvent> {
+    if (this.current === 'running') return Promise.resolve(this.describe('started'));
+    if (this.transition) return this.transition.then(() => this.start());
+    this.transition = this.doStart().finally(() => (this.transition = undefined));
+    return this.transition;
+  }
+
+  /** Stops serving and gives the preview back; resolves with the "stopped" event. Never rejects. */
+  stop(): Promise<RelayEvent> {
+    if (this.current === 'stopped') return Promise.resolve(this.describe('stopped'));
+    if (this.transition) return this.transition.then(() => this.stop(), () => this.stop());
+    this.transition = this.doStop().finally(() => (this.transition = undefined));
+    return this.transition;
+  }
+
+  /** The current state as an event of the given kind. */
+  describe(event: RelayEvent['event']): RelayEvent {
+    const { mode } = this.settings;
+    const out: RelayEvent = { event, mode, clients: this.clients, stats: this.stats() };
+    if (mode === 'rtsp' && this.url) out.url = this.url;
+    if (mode === 'rtp' && this.sdp) out.sdp = this.sdp;
+    return out;
+  }
+
+  private async doStart(): Promise<RelayEvent> {
+    this.current = 'starting';
+    try {
+      this.preview = await this.deps.acquirePreview();
+      if (this.settings.mode === 'rtsp') await this.startRtsp(this.preview);
+      else await this.startRtp(this.preview);
+      this.current = 'running';
+    } catch (err) {
+      await this.teardown();
+      throw err;
+    }
+    return this.describe('started');
+  }
+
+  private async startRtsp(source: PreviewReceiver): Promise<void> {
+    const { bind, rtspPort, path, maxPayload, auth } = this.settings;
+    const server = new RtspServer({
+      source,
+      host: bind,
+      port: rtspPort,
+      path,
+      maxPayloadSize: maxPayload,
+      auth,
+      onRecord: this.deps.onRecord,
+      logger: this.deps.logger,
+    });
+    server.on('session', (e: RtspSessionEvent) => {
+      if (server !== this.server) return;
+      const event = this.describe('clients');
+      event.client = { id: e.id, change: e.event, remote: e.remote, transport: e.transport };
+      this.deps.onEvent(event);
+    });
+    this.server = server;
+    this.url = (await server.listen()).url;
+  }
+
+  private async startRtp(source: PreviewReceiver): Promise<void> {
+    const { host, port, maxPayload, sdpFile } = this.settings;
+    const relay = new RtpRelay({ source, host, port, maxPayloadSize: maxPayload, sdpFile: sdpFile || undefined, logger: this.deps.logger });
+    relay.on('sdp', (sdp: string) => {
+      if (relay !== this.relay) return;
+      this.sdp = sdp;
+      this.deps.onEvent(this.describe('sdp'));
+    });
+    this.relay = relay;
+    this.sdp = (await relay.start()).sdp;
+  }
+
+  private async doStop(): Promise<RelayEvent> {
+    this.current = 'stopping';
+    const last = this.describe('stopped');
+    await this.teardown();
+    last.clients = 0;
+    return last;
+  }
+
+  /** Closes whatever is open and gives the preview back; never rejects. */
+  private async teardown(): Promise<void> {
+    const { server, relay, preview } = this;
+    this.server = undefined;
+    this.relay = undefined;
+    this.url = undefined;
+    this.sdp = undefined;
+    await Promise.allSettled([server?.close(), relay?.stop()]);
+    if (preview) {
+      this.preview = undefined;
+      await this.deps.releasePreview().catch(() => undefined);
+    }
+    this.current = 'stopped';
+  }
+
+  private stats(): RelayStats {
+    const preview = this.preview?.stats;
+    const sent = this.server ? this.server.stats() : undefined;
+    const relayed = this.relay ? this.relay.stats() : undefined;
+    return {
+      fps: Math.round((preview?.fps ?? 0) * 10) / 10,
+      frames: preview?.frames ?? 0,
+      lostDatagrams: preview?.lost ?? 0,
+      droppedFrames: preview?.droppedFrames ?? 0,
+      packets: sent?.packetsSent ?? relayed?.packets ?? 0,
+      bytes: sent?.bytesSent ?? relayed?.bytes ?? 0,
+    };
+  }
+}

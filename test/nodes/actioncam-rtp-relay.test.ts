@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import * as net from 'node:net';
+import { decodeRtpPacket } from '../../src/media/rtp/header';
+import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
+import configModule = require('../../nodes/actioncam-config');
+import relayModule = require('../../nodes/actioncam-rtp-relay');
+import snapshotModule = require('../../nodes/actioncam-snapshot');
+import { freeUdpPortPair } from '../e2e/udp-ports';
+import { openRtpSink } from '../helpers/rtp-sink';
+import type { RtpSink } from '../helpers/rtp-sink';
+import { RawRtspClient } from '../helpers/rtsp-client';
+import {
+  CREDENTIALS,
+  TAB,
+  actionFlow,
+  activeResources,
+  collectors,
+  configNode,
+  helper,
+  leakedResources,
+  loadFlow,
+  startSimulator,
+  statusTexts,
+  waitUntil,
+} from '../helpers/node-red';
+import type { FlowNode, Msg } from '../helpers/node-red';
+
+const NODES = [configModule, relayModule, snapshotModule];
+
+interface RelayEvent {
+  event: string;
+  mode: string;
+  url?: string;
+  sdp?: string;
+  clients: number;
+  stats: { fps: number; frames: number; packets: number; bytes: number };
+  client?: { change: string; transport: string };
+}
+
+describe('actioncam-rtp-relay node', function () {
+  this.timeout(30000);
+  let sim: CameraSimulator;
+  let addr: SimulatorAddresses;
+  let previewPort: number;
+  const clients: RawRtspClient[] = [];
+  let sink: RtpSink | undefined;
+
+  beforeEach(async () => {
+    previewPort = await freeUdpPortPair();
+    ({ sim, addr } = await startSimulator({ previewPort }));
+  });
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await helper.unload();
+    await sim.stop();
+    await sink?.close();
+    sink = undefined;
+  });
+
+  function camera(): FlowNode {
+    return configNode(addr.controlPort, addr.httpPort, { previewPort });
+  }
+
+  function relay(props: Record<string, unknown>): Record<string, unknown> & { type: string } {
+    return { type: 'actioncam-rtp-relay', camera: 'c1', mode: 'rtsp', bind: '127.0.0.1', rtspPort: 0, path: '/live', autoStart: true, maxPayload: 1400, ...props };
+  }
+
+  async function play(url: string): Promise<RawRtspClient> {
+    const { port } = new URL(url.replace(/^rtsp:/, 'http:'));
+    const client = await RawRtspClient.connect(Number(port));
+    clients.push(client);
+    assert.equal((await client.request('OPTIONS', url)).status, 200);
+    const describe = await client.request('DESCRIBE', url, { Accept: 'application/sdp' });
+    assert.equal(describe.status, 200);
+    assert.match(describe.body.toString(), /a=fmtp:96 packetization-mode=1;profile-level-id=42c01e;sprop-parameter-sets=/);
+    const setup = await client.request('SETUP', `${url}/trackID=0`, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' });
+    assert.equal(setup.status, 200);
+    const session = String(setup.headers.get('session')).split(';')[0];
+    assert.equal((await client.request('PLAY', `${url}/`, { Session: session, Range: 'npt=0.000-' })).status, 200);
+    return client;
+  }
+
+  it('serves the camera preview over RTSP on deploy, reports players, and keeps snapshots working', async () => {
+    const flow = actionFlow(relay({}), camera());
+    flow.push({ id: 'snap', z: TAB, type: 'actioncam-snapshot', camera: 'c1', download: false, timeout: 10000, wires: [['snapout']] });
+    flow.push({ id: 'snapout', z: TAB, type: 'helper' });
+    await loadFlow(NODES, flow, CREDENTIALS);
+    const { out, caught, statuses } = collectors();
+
+    const started = (await out.next()).payload as RelayEvent;
+    assert.equal(started.event, 'started');
+    assert.equal(started.mode, 'rtsp');
+    assert.match(String(started.url), /^rtsp:\/\/127\.0\.0\.1:\d+\/live$/);
+
+    const client = await play(String(started.url));
+    await client.waitFrames(0, 20);
+    const packets = client.framesOn(0).map((p) => decodeRtpPacket(p));
+    assert.ok(packets.every((p) => p.header.payloadType === 96 && p.payload.length <= 1400));
+    assert.ok(packets.some((p) => p.header.marker));
+
+    const joined = (await out.next()).payload as RelayEvent;
+    assert.equal(joined.event, 'clients');
+    assert.equal(joined.client?.change, 'play');
+    assert.equal(joined.client?.transport, 'tcp');
+    assert.equal(joined.clients, 1);
+    await waitUntil(() => statusTexts(statuses).some((t) => /^1 viewer · \d+ fps$/.test(t)), 5000, 'status "1 viewer · N fps"');
+
+    // The camera has one control session: a still while streaming goes through the same one.
+    const snapOut = helper.getNode('snapout');
+    const still = new Promise<Msg>((resolve) => snapOut.on('input', resolve));
+    helper.getNode('snap').receive({ payload: true });
+    const photo = (await still).payload as { name: string };
+    assert.match(photo.name, /\.JPG$/i);
+    assert.equal(sim.stats.connections, 1);
+    await client.waitFrames(0, client.framesOn(0).length + 10);
+    assert.equal(caught.messages.length, 0);
+  });
+
+  it('sends RTP to host:port in rtp mode, started and stopped by msg, with the SDP on the msg', async () => {
+    sink = await openRtpSink();
+    await loadFlow(NODES, actionFlow(relay({ mode: 'rtp', host: '127.0.0.1', port: sink.port, autoStart: false, maxPayload: 500 }), camera()), CREDENTIALS);
+    const { out, caught } = collectors();
+    const n1 = helper.getNode('n1');
+
+    n1.receive({ payload: 'start', topic: 'go', keep: 7 });
+    const msg = await out.next();
+    const started = msg.payload as RelayEvent;
+    assert.equal(started.event, 'started');
+    assert.equal(msg.topic, 'go');
+    assert.equal(msg.keep, 7);
+    assert.match(String(started.sdp), new RegExp(`m=video ${sink.port} RTP/AVP 96`));
+    assert.match(String(started.sdp), /c=IN IP4 127\.0\.0\.1/);
+
+    const rtp = sink;
+    await rtp.until(() => rtp.rtp.length >= 40);
+    for (const datagram of rtp.rtp) assert.ok(datagram.length <= 12 + 500, `datagram of ${datagram.length} bytes`);
+
+    n1.receive({ payload: 'stats' });
+    const stats = (await out.next()).payload as RelayEvent;
+    assert.equal(stats.event, 'stats');
+    assert.ok(stats.stats.packets >= 40 && stats.stats.frames > 0);
+
+    n1.receive({ payload: false });
+    const stopped = (await out.next()).payload as RelayEvent;
+    assert.equal(stopped.event, 'stopped');
+    const count = rtp.rtp.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(rtp.rtp.length, count, 'nothing is sent after stop');
+    assert.equal(caught.messages.length, 0);
+  });
+
+  it('lets two relays of one camera share its single preview', async () => {
+    const flow = actionFlow(relay({}), camera());
+    flow.push({ id: 'n2', z: TAB, ...relay({}), wires: [['out']] });
+    await loadFlow(NODES, flow, CREDENTIALS);
+    const { out, caught } = collectors();
+    const urls = [(await out.next()).payload as RelayEvent, (await out.next()).payload as RelayEvent].map((e) => String(e.url));
+    assert.notEqual(urls[0], urls[1]);
+    const players = await Promise.all(urls.map((url) => play(url)));
+    await Promise.all(players.map((p) => p.waitFrames(0, 15)));
+    assert.equal(caught.messages.length, 0);
+  });
+
+  it('rejects an unknown command once to the Catch node with a red status', async () => {
+    await loadFlow(NODES, actionFlow(relay({ autoStart: false }), camera()), CREDENTIALS);
+    const { out, caught, statuses } = collectors();
+    helper.getNode('n1').receive({ payload: 'rewind', topic: 't' });
+    const err = await caught.next();
+    assert.equal(err.topic, 't');
+    assert.match(String((err.error as { message: string }).message), /msg.payload must be "start", "stop" or "stats".*rewind/);
+    await waitUntil(() => statusTexts(statuses).includes('error: bad input'), 2000, 'status "error: bad input"');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(caught.messages.length, 1);
+    assert.equal(out.messages.length, 0);
+  });
+
+  it('reports a busy RTSP port clearly instead of crashing', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      await loadFlow(NODES, actionFlow(relay({ rtspPort: port, autoStart: false }), camera()), CREDENTIALS);
+      const { caught, statuses } = collectors();
+      helper.getNode('n1').receive({ payload: 'start' });
+      const err = await caught.next();
+      assert.match(String((err.error as { message: string }).message), new RegExp(String(port)));
+      await waitUntil(() => statusTexts(statuses).some((t) => t.startsWith('error: ')), 2000, 'a red status');
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('leaves no sockets or timers behind after unload while streaming', async () => {
+    const before = await activeResources();
+    await loadFlow(NODES, actionFlow(relay({}), camera()), CREDENTIALS);
+    const { out } = collectors();
+    const started = (await out.next()).payload as RelayEvent;
+    const client = await play(String(started.url));
+    await client.waitFrames(0, 10);
+    client.close();
+    clients.length = 0;
+    await helper.unload();
+    await waitUntil(() => sim.clientCount === 0, 3000, 'the camera to see the client leave');
+    assert.deepEqual(await leakedResources(before), []);
+  });
+});
