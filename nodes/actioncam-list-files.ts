@@ -11,9 +11,10 @@ import { downloadToBuffer, downloadToFile } from '../src/http/download';
 import type { DownloadOptions } from '../src/http/download';
 import type { FileEntry } from '../src/protocol';
 import { BadInputError } from '../src/errors';
+import { newestFile } from '../src/session/still';
+import type { FileFilter } from '../src/session/still';
 import { setupCameraNode } from './lib/camera-node';
 import { contentTypeOf, isFileFilter, selectFiles, toListedFile } from './lib/files';
-import type { FileFilter } from './lib/files';
 import type { Translate } from './lib/i18n';
 import { numberOr } from './lib/numbers';
 import { describeValue } from './lib/describe-value';
@@ -99,10 +100,13 @@ async function toFolder(msg: NodeMessage, entry: FileEntry, config: CameraConfig
   return msg;
 }
 
-/** The file named by `wanted` (a path, or a bare name), or the newest match when nothing is named. */
+/**
+ * The file named by `wanted` (a path, or a bare name), or when nothing is named the newest match
+ * (skipping files still being written: src/session/still.ts has the size-0 rule).
+ */
 function pickFile(entries: FileEntry[], wanted: unknown, filter: FileFilter, t: Translate): FileEntry {
   if (wanted === undefined || wanted === null || wanted === '') {
-    const newest = selectFiles(entries, filter, true, 1)[0];
+    const newest = newestFile(entries, filter);
     if (!newest) throw new BadInputError(t('errors.noMatchingFile', { filter }));
     return newest;
   }

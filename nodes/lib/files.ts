@@ -3,9 +3,8 @@
  * order, and content types.
  */
 import type { FileEntry, FileType } from '../../src/protocol';
+import type { FileFilter } from '../../src/session/still';
 import type { CameraConfigNode, CameraFile } from './types';
-
-export type FileFilter = 'all' | FileType;
 
 export interface ListedFile extends CameraFile {
   type: FileType;
@@ -27,12 +26,6 @@ export function selectFiles(entries: readonly FileEntry[], filter: FileFilter, n
   const matching = entries.filter((e) => filter === 'all' || e.type === filter);
   if (newestFirst) matching.reverse();
   return limit > 0 ? matching.slice(0, limit) : matching;
-}
-
-/** Files in `after` that were not in `before`, in list order. */
-export function newFiles(before: readonly FileEntry[], after: readonly FileEntry[]): FileEntry[] {
-  const known = new Set(before.map((e) => e.path));
-  return after.filter((e) => !known.has(e.path));
 }
 
 const CONTENT_TYPES: ReadonlyArray<[RegExp, string]> = [

@@ -29,6 +29,13 @@ export const SessionDefaults = {
   reconnectMinMs: 1000,
   /** Cap of 30 s: a camera switched off for hours is still found within half a minute of coming back. */
   reconnectMaxMs: 30000,
+  /**
+   * A039 means "written", but a slow card may list the new file a moment later (and the list carries
+   * no dates, so only a second listing shows it): look again after 300 ms, up to 5 listings in all,
+   * about 1.2 s of waiting beyond the listings themselves.
+   */
+  stillListAttempts: 5,
+  stillRelistDelayMs: 300,
 } as const;
 
 /**

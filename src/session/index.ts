@@ -15,3 +15,6 @@ export type { KeepAliveOptions } from './keep-alive';
 export { PreviewReceiver } from './preview-receiver';
 export type { PreviewReceiverOptions, PreviewReceiverState, PreviewReceiverStats } from './preview-receiver';
 export { PreviewDefaults } from './preview-defaults';
+// Which file a still created and which is the newest: see still.ts.
+export { newFiles, newestFile, takeStill } from './still';
+export type { FileFilter, StillOptions } from './still';

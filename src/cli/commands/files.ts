@@ -3,9 +3,9 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ActionCamError } from '../../errors';
 import { downloadToFile, fileUrl } from '../../http/download';
+import { newestFile } from '../../session/still';
 import { cameraTarget, withSession } from '../camera';
 import type { CommandContext } from '../context';
-import { newestFile } from '../new-file';
 import { formatBytes, table } from '../output';
 
 export async function lsCommand(ctx: CommandContext): Promise<void> {
