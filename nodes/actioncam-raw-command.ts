@@ -5,10 +5,10 @@
  * or null when the reply is "none".
  */
 import type { Node, NodeAPI } from 'node-red';
-import { messageName, toHex } from '../src/protocol';
+import { messageName, toHex, typeHex } from '../src/protocol';
 import { setupCameraNode } from './lib/camera-node';
 import { numberOr } from './lib/numbers';
-import { parseCommand, parseReply, typeHex } from './lib/raw-command-input';
+import { parseCommand, parseReply } from './lib/raw-command-input';
 import type { CameraNodeDef } from './lib/types';
 
 interface RawCommandDef extends CameraNodeDef {

@@ -10,6 +10,16 @@ import { Defaults } from '../protocol/constants';
 /** A mistake on the command line; the CLI exits with status 2 and points at --help. */
 export class UsageError extends BadInputError {}
 
+/** Runs a library parser over command-line text: what it rejects (BadInputError) is a UsageError. */
+export function asUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof BadInputError && !(err instanceof UsageError)) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export const COMMANDS = ['discover', 'firmware', 'ls', 'still', 'record', 'stop', 'fetch', 'cmd', 'simulate', 'relay', 'rtsp', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 

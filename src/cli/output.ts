@@ -67,11 +67,6 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
-/** 0xA039 -> "a039": at least four lower-case hex digits, as `cmd` takes them. */
-export function typeHex(type: number): string {
-  return type.toString(16).padStart(4, '0');
-}
-
 /** xxd-style dump: offset, 16 bytes in hex, printable ASCII. Empty string for no bytes. */
 export function hexDump(bytes: Buffer): string {
   const lines: string[] = [];

@@ -6,3 +6,4 @@ export * from './file-list';
 export * from './firmware';
 export * from './discovery';
 export * from './preview';
+export * from './raw-command';

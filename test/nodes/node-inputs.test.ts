@@ -2,34 +2,17 @@ import assert from 'node:assert/strict';
 import type { NodeAPI } from 'node-red';
 import { BadInputError } from '../../src/errors';
 import type { FileEntry } from '../../src/protocol';
-import { contentTypeOf, newFiles, selectFiles } from '../../nodes/lib/files';
+import { contentTypeOf, selectFiles } from '../../nodes/lib/files';
 import { createTranslator, NAMESPACE } from '../../nodes/lib/i18n';
-import { hexToBuffer, parseCommand, parseReply, typeHex } from '../../nodes/lib/raw-command-input';
+import { parseCommand, parseReply } from '../../nodes/lib/raw-command-input';
 import { resolveAction, resolveDuration } from '../../nodes/lib/record-input';
+import { newFiles } from '../../src/session/still';
 
 /** A RED whose `_` echoes the key, as the test helper's does: texts come from the en-US catalogue. */
 const t = createTranslator({ _: (key: string) => key } as unknown as NodeAPI);
 
 describe('node input parsing', () => {
-  describe('raw command', () => {
-    const good: Array<[string, unknown, number, string]> = [
-      ['hex, type only', 'a034', 0xa034, ''],
-      ['hex with payload', 'a03a01000000', 0xa03a, '01000000'],
-      ['separators and 0x', '0xA0 3A:01-00,00 00', 0xa03a, '01000000'],
-      ['Buffer', Buffer.from([0xa0, 0x38]), 0xa038, ''],
-      ['object, numeric type', { type: 0xa034 }, 0xa034, ''],
-      ['object, hex type and payload', { type: '0xA03A', payload: '01 00 00 00' }, 0xa03a, '01000000'],
-      ['object, byte array payload', { type: 'a03a', payload: [1, 0, 0, 0] }, 0xa03a, '01000000'],
-      ['object, Buffer payload', { type: 0x01ff, payload: Buffer.alloc(8) }, 0x01ff, '0000000000000000'],
-    ];
-    for (const [name, input, type, payload] of good) {
-      it(`parses ${name}`, () => {
-        const command = parseCommand(input, t);
-        assert.equal(command.type, type);
-        assert.equal(command.payload.toString('hex'), payload);
-      });
-    }
-
+  describe('raw command (parsed by src/protocol/raw-command.ts, tested in test/unit/protocol; worded here)', () => {
     const bad: Array<[string, unknown, RegExp]> = [
       ['non-hex', 'zz', /hex string of at least 2 bytes.*got "zz"/],
       ['odd digit count', 'a03', /got "a03"/],
@@ -55,13 +38,9 @@ describe('node input parsing', () => {
       assert.throws(() => parseReply('soon', 1, t), /reply type must be "auto", "none" or hex digits/);
     });
 
-    it('formats types and reads hex', () => {
-      assert.equal(typeHex(0x111), '0111');
-      assert.equal(typeHex(0xa035), 'a035');
-      assert.deepEqual(hexToBuffer('0x'), Buffer.alloc(0));
-      assert.equal(hexToBuffer('x'), undefined);
-      assert.deepEqual(hexToBuffer('ab cd'), Buffer.from([0xab, 0xcd]));
-      assert.equal(hexToBuffer('abc'), undefined);
+    it('parses with the shared parser', () => {
+      assert.deepEqual(parseCommand('0xA0 3A:01-00,00 00', t), { type: 0xa03a, payload: Buffer.from('01000000', 'hex') });
+      assert.deepEqual(parseCommand({ type: 'a03a', payload: [1, 0, 0, 0] }, t), { type: 0xa03a, payload: Buffer.from('01000000', 'hex') });
     });
   });
 

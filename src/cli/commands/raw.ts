@@ -3,14 +3,16 @@
  * any message and prints the reply it waited for (by default the command type + 1).
  */
 import { messageName } from '../../protocol/constants';
+import { parseRawCommand, parseReplyOption, typeHex } from '../../protocol/raw-command';
+import { asUsage } from '../args';
 import { withSession } from '../camera';
 import type { CommandContext } from '../context';
-import { parseRawCommand, parseReplyType } from '../hex';
-import { hexDump, typeHex } from '../output';
+import { hexDump } from '../output';
 
 export async function cmdCommand(ctx: CommandContext): Promise<void> {
-  const command = parseRawCommand(ctx.args.args[0]);
-  const replyType = ctx.args.reply === undefined ? command.type + 1 : parseReplyType(ctx.args.reply);
+  const command = asUsage(() => parseRawCommand(ctx.args.args[0]));
+  const wanted = asUsage(() => parseReplyOption(ctx.args.reply, '--reply'));
+  const replyType = wanted === undefined ? command.type + 1 : wanted;
   const reply = await withSession(ctx, (session) =>
     session.request(command.type, command.payload, {
       replyType,
