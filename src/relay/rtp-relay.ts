@@ -26,6 +26,7 @@ import { H264Packetizer } from '../media/rtp/packetizer';
 import { defaultRandom, randomUint, type RandomSource } from '../media/rtp/random';
 import { encodeBye, encodeSenderReport } from '../media/rtp/rtcp';
 import type { AccessUnit, ParameterSets } from '../media/types';
+import { closeUdpSocket } from '../net/udp-socket';
 import { buildSdp } from '../rtsp/sdp';
 import { waitForParameterSets, type StreamSource } from '../rtsp/source';
 import { RelayDefaults } from './defaults';
@@ -179,10 +180,10 @@ export class RtpRelay extends EventEmitter {
     try {
       // Each socket is adopted only if stop() has not run meanwhile; stop() closes what was adopted.
       const rtp = await this.openSocket(type, port);
-      if (this.stopping) await closeSocket(rtp);
+      if (this.stopping) await closeUdpSocket(rtp);
       else this.rtp = rtp;
       const rtcp = this.stopping ? undefined : await this.openSocket(type, port + 1);
-      if (rtcp && this.stopping) await closeSocket(rtcp);
+      if (rtcp && this.stopping) await closeUdpSocket(rtcp);
       else this.rtcp = rtcp;
       if (this.stopping || !this.rtp) throw new ConnectionClosedError('the RTP relay was stopped while starting');
       this.localAddress = rtp.address().address;
@@ -220,7 +221,7 @@ export class RtpRelay extends EventEmitter {
     this.rtcp = undefined;
     this.stopping = (async () => {
       if (rtcp && wasSending) await sendQuietly(rtcp, encodeBye(this.ssrc)); // RFC 3550 §6.6
-      await Promise.all([rtp, rtcp].map((s) => (s ? closeSocket(s) : Promise.resolve())));
+      await Promise.all([rtp, rtcp].map((s) => (s ? closeUdpSocket(s) : Promise.resolve())));
       if (this.sdpWriter) await this.sdpWriter.idle();
     })();
     return this.stopping;
@@ -307,7 +308,7 @@ export class RtpRelay extends EventEmitter {
     return new Promise((resolve, reject) => {
       const socket = dgram.createSocket({ type });
       const onError = (err: Error): void => {
-        void closeSocket(socket);
+        void closeUdpSocket(socket);
         reject(err);
       };
       socket.once('error', onError);
@@ -339,16 +340,6 @@ function sendQuietly(socket: dgram.Socket, packet: Buffer): Promise<void> {
       socket.send(packet, () => resolve());
     } catch {
       resolve();
-    }
-  });
-}
-
-function closeSocket(socket: dgram.Socket): Promise<void> {
-  return new Promise((resolve) => {
-    try {
-      socket.close(() => resolve());
-    } catch {
-      resolve(); // already closed
     }
   });
 }

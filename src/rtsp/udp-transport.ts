@@ -7,6 +7,7 @@
 import * as dgram from 'dgram';
 import type { AddressInfo } from 'net';
 import type { Logger } from '../logger';
+import { closeUdpSocket } from '../net/udp-socket';
 import type { PortPair } from './headers';
 import type { MediaSink } from './client-stream';
 
@@ -46,14 +47,14 @@ export class UdpTransport {
       const rtp = await bind(type, this.options.host, this.options.rtpPort, this.options.logger);
       const port = (rtp.address() as AddressInfo).port;
       if (!fixed && port % 2 !== 0) {
-        await closeSocket(rtp);
+        await closeUdpSocket(rtp);
         continue;
       }
       let rtcp: dgram.Socket;
       try {
         rtcp = await bind(type, this.options.host, port + 1, this.options.logger);
       } catch (err) {
-        await closeSocket(rtp);
+        await closeUdpSocket(rtp);
         if (fixed) throw err;
         continue;
       }
@@ -89,7 +90,7 @@ export class UdpTransport {
     const sockets = [this.rtp, this.rtcp];
     this.rtp = undefined;
     this.rtcp = undefined;
-    await Promise.all(sockets.map((s) => (s ? closeSocket(s) : Promise.resolve())));
+    await Promise.all(sockets.map((s) => (s ? closeUdpSocket(s) : Promise.resolve())));
   }
 
   private readonly onSent = (err: Error | null): void => {
@@ -107,7 +108,7 @@ function bind(type: 'udp4' | 'udp6', host: string, port: number, logger: Logger)
   return new Promise((resolve, reject) => {
     const socket = dgram.createSocket({ type, reuseAddr: false });
     const onError = (err: Error): void => {
-      void closeSocket(socket);
+      void closeUdpSocket(socket);
       reject(err);
     };
     socket.once('error', onError);
@@ -117,15 +118,5 @@ function bind(type: 'udp4' | 'udp6', host: string, port: number, logger: Logger)
       socket.on('error', (err) => logger.debug(`rtsp: UDP socket error: ${err.message}`));
       resolve(socket);
     });
-  });
-}
-
-function closeSocket(socket: dgram.Socket): Promise<void> {
-  return new Promise((resolve) => {
-    try {
-      socket.close(() => resolve());
-    } catch {
-      resolve(); // already closed
-    }
   });
 }

@@ -21,6 +21,7 @@ import * as net from 'net';
 import { AbortedError, ActionCamError, ConnectionClosedError, ProtocolError, throwIfAborted, UnreachableError } from '../errors';
 import { Logger, silentLogger } from '../logger';
 import { AccessUnit, ParameterSets } from '../media/types';
+import { closeUdpSocket } from '../net/udp-socket';
 import { decodePreviewDatagram } from '../protocol/preview';
 import type { StreamSource } from '../rtsp/source';
 import { PreviewAssembler, PreviewStats } from './preview-assembler';
@@ -140,14 +141,7 @@ export class PreviewReceiver extends EventEmitter implements StreamSource {
     const socket = this.socket;
     this.socket = undefined;
     this.setState('stopped');
-    if (!socket) return Promise.resolve();
-    return new Promise((resolve) => {
-      try {
-        socket.close(() => resolve());
-      } catch {
-        resolve(); // already closed
-      }
-    });
+    return socket ? closeUdpSocket(socket) : Promise.resolve();
   }
 
   private async bind(signal: AbortSignal | undefined): Promise<{ address: string; port: number }> {
