@@ -82,6 +82,8 @@ export class CameraSimulator extends EventEmitter {
   private http?: HttpFileServer;
   private discovery?: DiscoveryResponder;
   private previewSocket?: dgram.Socket;
+  /** The preview socket's bind, started by the first START_PREVIEW (see startPreview). */
+  private previewBound?: Promise<number>;
   private frames: Buffer[] = [];
   private readonly streamers = new Map<ControlClient, PreviewStreamer>();
   private addresses?: SimulatorAddresses;
@@ -115,7 +117,10 @@ export class CameraSimulator extends EventEmitter {
     return this.addresses && { ...this.addresses, discoveryPorts: [...this.addresses.discoveryPorts] };
   }
 
-  /** Binds every socket and resolves the real ports. Rejects (and releases what it bound) on failure. */
+  /**
+   * Binds every listening socket and resolves the real ports (the preview's sending socket is bound
+   * when a client first asks for the preview). Rejects (and releases what it bound) on failure.
+   */
   async start(): Promise<SimulatorAddresses> {
     if (this.state !== 'idle') throw new InvalidStateError(`camera simulator cannot start: it is ${this.state}`);
     this.state = 'starting';
@@ -181,9 +186,6 @@ export class CameraSimulator extends EventEmitter {
     this.discovery = new DiscoveryResponder(options.serial, this.stats, options.logger);
     this.previewSocket = dgram.createSocket(net.isIPv6(options.host) ? 'udp6' : 'udp4');
     this.previewSocket.on('error', (err) => options.logger.warn(`sim: preview socket error: ${err.message}`));
-
-    // The preview socket first: a client may send START_PREVIEW as soon as the control port listens.
-    await bindSocket(this.previewSocket, options.host, 0);
     const controlPort = await this.control.listen(options.host, options.controlPort);
     const httpPort = await this.http.listen(options.host, options.httpPort);
     const discoveryPorts = await this.discovery.start(options.host, options.discoveryPorts, controlPort);
@@ -218,7 +220,17 @@ export class CameraSimulator extends EventEmitter {
       this.streamers.delete(client);
     });
     this.options.logger.debug(`sim: streaming preview to ${target.address}:${target.port}`);
-    streamer.start();
+    // The sending socket is bound (ephemeral port) on the first START_PREVIEW, not in start(): a client
+    // binds its preview port before it asks for the preview, so by now the kernel cannot hand the
+    // simulator that very port. Bound in start(), it could, when a test frees a port and passes it as
+    // previewPort, and the client's bind would then fail with EADDRINUSE.
+    this.previewBound ??= bindSocket(this.previewSocket, this.options.host, 0);
+    this.previewBound.then(
+      () => {
+        if (this.streamers.get(client) === streamer) streamer.start();
+      },
+      (err: Error) => this.options.logger.warn(`sim: cannot bind the preview socket: ${err.message}`),
+    );
   }
 
   private async release(): Promise<void> {

@@ -1,8 +1,6 @@
 /** Runs the compiled `actioncam` CLI as a child process, for the cli*.test.ts integration tests. */
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import * as dgram from 'node:dgram';
-import * as net from 'node:net';
 import * as path from 'node:path';
 
 /** dist/test/integration/ -> dist/src/cli/main.js */
@@ -84,23 +82,6 @@ export function exited(child: ChildProcessWithoutNullStreams, timeoutMs = 10000)
   });
 }
 
-/** A TCP port on 127.0.0.1 that nothing listens on (bound, read, released). */
-export async function closedTcpPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** A UDP port on 127.0.0.1 that is free right now (for a preview port both sides must agree on). */
-export async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
+export { closedTcpPort, freeUdpPort, reserveUdpPort } from '../helpers/ports';
 /** A TCP port on 127.0.0.1 that is free right now. */
-export const freeTcpPort = closedTcpPort;
+export { closedTcpPort as freeTcpPort } from '../helpers/ports';

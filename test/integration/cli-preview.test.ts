@@ -11,7 +11,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CameraSimulator } from '../../src/simulator';
-import { closedTcpPort, collect, exited, firstLine, freeTcpPort, freeUdpPort, runCli, spawnCli } from './cli-helpers';
+import { closedTcpPort, collect, exited, firstLine, freeTcpPort, freeUdpPort, reserveUdpPort, runCli, spawnCli } from './cli-helpers';
 
 /** Resolves with the first datagram `socket` receives. */
 function nextDatagram(socket: dgram.Socket, timeoutMs: number): Promise<Buffer> {
@@ -64,11 +64,12 @@ describe('actioncam CLI: relay and rtsp (integration)', function () {
   }
 
   beforeEach(async () => {
-    // A fresh simulator and preview port per test: the preview port must be free for the CLI to bind.
-    const previewPort = await freeUdpPort();
-    sim = new CameraSimulator({ host: '127.0.0.1', previewPort });
-    const addr = await sim.start();
-    camera = ['--host', '127.0.0.1', '--port', String(addr.controlPort), '--preview-port', String(previewPort)];
+    // A fresh simulator and preview port per test: the preview port must be free for the CLI to bind,
+    // so it stays reserved while the simulator binds its own (ephemeral) UDP ports.
+    const preview = await reserveUdpPort();
+    sim = new CameraSimulator({ host: '127.0.0.1', previewPort: preview.port });
+    const addr = await sim.start().finally(() => preview.release());
+    camera = ['--host', '127.0.0.1', '--port', String(addr.controlPort), '--preview-port', String(preview.port)];
   });
 
   afterEach(async () => {
