@@ -136,10 +136,4 @@ export class FakeCamera {
 }
 
 /** A port on 127.0.0.1 where nothing listens (bound once, then released): connecting is refused. */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return address.port;
-}
+export { closedTcpPort as closedPort } from './ports';

@@ -58,6 +58,36 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<{ sim
   return { sim, addr };
 }
 
+/** One test's simulated camera: the simulator, its addresses, and a loader for a flow that uses it. */
+export interface SimulatedCamera {
+  sim: CameraSimulator;
+  addr: SimulatorAddresses;
+  /** Loads actionFlow(node) with configNode() for this camera (plus `config`) and `credentials` (default CREDENTIALS). */
+  load(nodes: NodeModule[], node: Record<string, unknown> & { type: string }, config?: Record<string, unknown>, credentials?: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * The set-up most node tests share, for the describe block it is called in: a fresh simulator on
+ * 127.0.0.1 before each test; after each, the flow unloaded and the simulator stopped. Register an
+ * afterEach that must run first (e.g. restoring fake timers) before calling this.
+ */
+export function simulatorPerTest(opts: SimulatorOptions = {}): SimulatedCamera {
+  const camera: SimulatedCamera = {
+    sim: undefined as unknown as CameraSimulator,
+    addr: undefined as unknown as SimulatorAddresses,
+    load: (nodes, node, config = {}, credentials = CREDENTIALS) =>
+      loadFlow(nodes, actionFlow(node, configNode(camera.addr.controlPort, camera.addr.httpPort, config)), credentials),
+  };
+  beforeEach(async () => {
+    ({ sim: camera.sim, addr: camera.addr } = await startSimulator(opts));
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await camera.sim.stop();
+  });
+  return camera;
+}
+
 /** An actioncam-config node for a camera at 127.0.0.1:`port`. */
 export function configNode(port: number, httpPort = 80, extra: Record<string, unknown> = {}): FlowNode {
   return { id: 'c1', type: 'actioncam-config', name: 'sim', host: '127.0.0.1', port, httpPort, previewPort: 6669, timeout: 2000, reconnect: true, ...extra };
@@ -142,13 +172,7 @@ export async function waitUntil(check: () => boolean, timeoutMs = 5000, what = '
 }
 
 /** A loopback port that nothing listens on (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { closedTcpPort as closedPort } from './ports';
 
 /** A "camera" that accepts TCP connections and never says a word. */
 export async function deadCamera(): Promise<{ port: number; stop(): Promise<void> }> {

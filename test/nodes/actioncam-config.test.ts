@@ -1,45 +1,30 @@
 import assert from 'node:assert/strict';
-import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
 import configModule = require('../../nodes/actioncam-config');
 import firmwareModule = require('../../nodes/actioncam-firmware');
-import { CREDENTIALS, actionFlow, activeResources, collectors, configNode, deadCamera, delay, helper, leakedResources, loadFlow, startSimulator, statusTexts, waitUntil } from '../helpers/node-red';
+import { CREDENTIALS, actionFlow, activeResources, collectors, configNode, deadCamera, delay, helper, leakedResources, loadFlow, simulatorPerTest, statusTexts, waitUntil } from '../helpers/node-red';
 
 const NODES = [configModule, firmwareModule];
 
 describe('actioncam-config node', () => {
   describe('with a working camera', () => {
-    let sim: CameraSimulator;
-    let addr: SimulatorAddresses;
-
-    beforeEach(async () => {
-      ({ sim, addr } = await startSimulator({ username: 'admin', password: 'secret' }));
-    });
-
-    afterEach(async () => {
-      await helper.unload();
-      await sim.stop();
-    });
+    const cam = simulatorPerTest({ username: 'admin', password: 'secret' });
 
     it('logs in with its credentials and pushes connecting -> ready to its users', async () => {
-      await loadFlow(NODES, actionFlow({ type: 'actioncam-firmware', camera: 'c1' }, configNode(addr.controlPort, addr.httpPort)), {
-        c1: { username: 'admin', password: 'secret' },
-      });
+      await cam.load(NODES, { type: 'actioncam-firmware', camera: 'c1' }, {}, { c1: { username: 'admin', password: 'secret' } });
       const { statuses } = collectors();
       await waitUntil(() => statusTexts(statuses).includes('ready'), 3000, 'status "ready"');
       const texts = statusTexts(statuses);
       assert.ok(texts.indexOf('connecting') < texts.indexOf('ready'), texts.join(' | '));
       const ready = statuses.messages.find((m) => (m.status as { text: string }).text === 'ready')!.status;
       assert.deepEqual(ready, { fill: 'green', shape: 'dot', text: 'ready', source: (ready as { source: unknown }).source });
-      assert.equal(sim.stats.logins, 1);
+      assert.equal(cam.sim.stats.logins, 1);
     });
 
     it('shows reconnecting when the link drops and recovers by itself', async () => {
-      await loadFlow(NODES, actionFlow({ type: 'actioncam-firmware', camera: 'c1' }, configNode(addr.controlPort, addr.httpPort)), {
-        c1: { username: 'admin', password: 'secret' },
-      });
+      await cam.load(NODES, { type: 'actioncam-firmware', camera: 'c1' }, {}, { c1: { username: 'admin', password: 'secret' } });
       const { out, statuses } = collectors();
       await waitUntil(() => statusTexts(statuses).includes('ready'), 3000, 'status "ready"');
-      sim.dropConnections();
+      cam.sim.dropConnections();
       await waitUntil(() => statusTexts(statuses).includes('reconnecting'), 3000, 'status "reconnecting"');
       await waitUntil(() => statusTexts(statuses).at(-1) === 'ready', 5000, 'status "ready" again');
       helper.getNode('n1').receive({});
@@ -47,7 +32,7 @@ describe('actioncam-config node', () => {
     });
 
     it('keeps the session over a restart of its user, and frees the camera when the last user is removed', async () => {
-      const flow = actionFlow({ type: 'actioncam-firmware', camera: 'c1' }, configNode(addr.controlPort, addr.httpPort));
+      const flow = actionFlow({ type: 'actioncam-firmware', camera: 'c1' }, configNode(cam.addr.controlPort, cam.addr.httpPort));
       await loadFlow(NODES, flow, { c1: { username: 'admin', password: 'secret' } });
       const { statuses } = collectors();
       await waitUntil(() => statusTexts(statuses).includes('ready'), 3000, 'status "ready"');
@@ -55,16 +40,16 @@ describe('actioncam-config node', () => {
 
       await helper.setFlows(flow.map((n) => (n.id === 'n1' ? { ...n, name: 'renamed' } : n)), 'nodes');
       await waitUntil(() => Object.keys(config.users).length === 1, 2000, 'n1 to register again');
-      assert.equal(sim.stats.connections, 1, 'a restarted user does not reconnect the camera');
+      assert.equal(cam.sim.stats.connections, 1, 'a restarted user does not reconnect the camera');
 
       await helper.setFlows(flow.filter((n) => n.id !== 'n1'), 'nodes');
-      await waitUntil(() => sim.clientCount === 0, 2000, 'the camera to be freed');
+      await waitUntil(() => cam.sim.clientCount === 0, 2000, 'the camera to be freed');
       assert.deepEqual(Object.keys(config.users), []);
     });
 
     it('reports a rejected login precisely', async () => {
-      await loadFlow(NODES, actionFlow({ type: 'actioncam-firmware', camera: 'c1' }, configNode(addr.controlPort, addr.httpPort, { reconnect: false, timeout: 500 })), CREDENTIALS);
-      sim.faults.rejectLogin = true;
+      await cam.load(NODES, { type: 'actioncam-firmware', camera: 'c1' }, { reconnect: false, timeout: 500 });
+      cam.sim.faults.rejectLogin = true;
       const { caught } = collectors();
       helper.getNode('n1').receive({});
       const err = await caught.next(5000);

@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
-import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
 import discoverModule = require('../../nodes/actioncam-discover');
-import { actionFlow, activeResources, collectors, delay, helper, leakedResources, loadFlow, startSimulator, statusTexts, waitUntil } from '../helpers/node-red';
+import { actionFlow, activeResources, collectors, delay, helper, leakedResources, loadFlow, simulatorPerTest, statusTexts, waitUntil } from '../helpers/node-red';
 
 const NODES = [discoverModule];
 
 describe('actioncam-discover node', () => {
-  let sim: CameraSimulator;
-  let addr: SimulatorAddresses;
-
-  beforeEach(async () => {
-    ({ sim, addr } = await startSimulator());
-  });
-
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  const cam = simulatorPerTest();
 
   function load(props: Record<string, unknown> = {}): Promise<void> {
-    const node = { type: 'actioncam-discover', address: '127.0.0.1', addressType: 'str', ports: String(addr.discoveryPorts[0]), timeout: 400, ...props };
+    const node = { type: 'actioncam-discover', address: '127.0.0.1', addressType: 'str', ports: String(cam.addr.discoveryPorts[0]), timeout: 400, ...props };
     return loadFlow(NODES, actionFlow(node));
   }
 
@@ -31,14 +20,14 @@ describe('actioncam-discover node', () => {
     const cameras = msg.payload as Array<{ address: string; port: number; serial?: string; raw: string }>;
     assert.equal(cameras.length, 1);
     assert.equal(cameras[0].address, '127.0.0.1');
-    assert.equal(cameras[0].serial, sim.serial);
+    assert.equal(cameras[0].serial, cam.sim.serial);
     assert.match(cameras[0].raw, /^[0-9a-f]+$/);
     assert.equal(msg.topic, 'find');
     assert.ok(statusTexts(statuses).includes('searching'));
   });
 
   it('reads the address from the msg (TypedInput) and emits [] when nobody answers', async () => {
-    await sim.stop();
+    await cam.sim.stop();
     await load({ address: 'target', addressType: 'msg', timeout: 200 });
     const { out } = collectors();
     helper.getNode('n1').receive({ target: '127.0.0.1' });

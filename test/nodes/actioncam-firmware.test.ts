@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
-import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
 import configModule = require('../../nodes/actioncam-config');
 import firmwareModule = require('../../nodes/actioncam-firmware');
-import { CREDENTIALS, actionFlow, activeResources, closedPort, collectors, configNode, helper, leakedResources, loadFlow, startSimulator, statusTexts, waitUntil } from '../helpers/node-red';
+import { CREDENTIALS, actionFlow, activeResources, closedPort, collectors, configNode, helper, leakedResources, loadFlow, simulatorPerTest, statusTexts, waitUntil } from '../helpers/node-red';
 
 const NODES = [configModule, firmwareModule];
 
 describe('actioncam-firmware node', () => {
-  let sim: CameraSimulator;
-  let addr: SimulatorAddresses;
-
-  beforeEach(async () => {
-    ({ sim, addr } = await startSimulator({ firmwareVersion: 'v9.9 test' }));
-  });
-
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  const cam = simulatorPerTest({ firmwareVersion: 'v9.9 test' });
 
   it('emits {version, words, raw} on the same msg and keeps its other properties', async () => {
-    await loadFlow(NODES, actionFlow({ type: 'actioncam-firmware', camera: 'c1' }, configNode(addr.controlPort, addr.httpPort)), CREDENTIALS);
+    await cam.load(NODES, { type: 'actioncam-firmware', camera: 'c1' });
     const { out, caught, statuses } = collectors();
     helper.getNode('n1').receive({ payload: 'go', topic: 'fw', keep: { a: 1 } });
     const msg = await out.next();
@@ -35,7 +24,7 @@ describe('actioncam-firmware node', () => {
   });
 
   it('shares one camera session between two nodes', async () => {
-    const flow = actionFlow({ type: 'actioncam-firmware', camera: 'c1' }, configNode(addr.controlPort, addr.httpPort));
+    const flow = actionFlow({ type: 'actioncam-firmware', camera: 'c1' }, configNode(cam.addr.controlPort, cam.addr.httpPort));
     flow.push({ id: 'n2', z: 'tab1', type: 'actioncam-firmware', camera: 'c1', wires: [['out']] });
     await loadFlow(NODES, flow, CREDENTIALS);
     const { out } = collectors();
@@ -43,7 +32,7 @@ describe('actioncam-firmware node', () => {
     helper.getNode('n2').receive({ payload: 2 });
     await out.next();
     await out.next();
-    assert.equal(sim.stats.connections, 1);
+    assert.equal(cam.sim.stats.connections, 1);
     const config = helper.getNode('c1') as unknown as { users: Record<string, unknown> };
     assert.deepEqual(Object.keys(config.users).sort(), ['n1', 'n2']);
   });
@@ -75,12 +64,12 @@ describe('actioncam-firmware node', () => {
 
   it('leaves no sockets or timers behind after unload', async () => {
     const before = await activeResources();
-    await loadFlow(NODES, actionFlow({ type: 'actioncam-firmware', camera: 'c1' }, configNode(addr.controlPort, addr.httpPort)), CREDENTIALS);
+    await cam.load(NODES, { type: 'actioncam-firmware', camera: 'c1' });
     const { out } = collectors();
     helper.getNode('n1').receive({ payload: 'go' });
     await out.next();
     await helper.unload();
-    await waitUntil(() => sim.clientCount === 0, 2000, 'the camera to see the client leave');
+    await waitUntil(() => cam.sim.clientCount === 0, 2000, 'the camera to see the client leave');
     assert.deepEqual(await leakedResources(before), []);
   });
 });

@@ -2,25 +2,10 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
 import configModule = require('../../nodes/actioncam-config');
 import listFilesModule = require('../../nodes/actioncam-list-files');
 import snapshotModule = require('../../nodes/actioncam-snapshot');
-import {
-  CREDENTIALS,
-  Collector,
-  actionFlow,
-  activeResources,
-  collectors,
-  configNode,
-  delay,
-  helper,
-  leakedResources,
-  loadFlow,
-  startSimulator,
-  statusTexts,
-  waitUntil,
-} from '../helpers/node-red';
+import { CREDENTIALS, Collector, actionFlow, activeResources, collectors, configNode, delay, helper, leakedResources, loadFlow, simulatorPerTest, statusTexts, waitUntil } from '../helpers/node-red';
 
 const NODES = [configModule, listFilesModule, snapshotModule];
 
@@ -33,17 +18,7 @@ interface Listed {
 }
 
 describe('actioncam-list-files node', () => {
-  let sim: CameraSimulator;
-  let addr: SimulatorAddresses;
-
-  beforeEach(async () => {
-    ({ sim, addr } = await startSimulator());
-  });
-
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  const cam = simulatorPerTest();
 
   function load(props: Record<string, unknown> = {}): Promise<void> {
     const node = {
@@ -61,7 +36,7 @@ describe('actioncam-list-files node', () => {
       timeout: 10000,
       ...props,
     };
-    const flow = actionFlow(node, configNode(addr.controlPort, addr.httpPort));
+    const flow = actionFlow(node, configNode(cam.addr.controlPort, cam.addr.httpPort));
     flow.push({ id: 'snap', z: 'tab1', type: 'actioncam-snapshot', camera: 'c1', download: false, timeout: 5000, wires: [['snapped']] });
     flow.push({ id: 'snapped', z: 'tab1', type: 'helper' });
     return loadFlow(NODES, flow, CREDENTIALS);
@@ -81,7 +56,7 @@ describe('actioncam-list-files node', () => {
     const { out } = collectors();
     helper.getNode('n1').receive({ payload: 'list', topic: 'files' });
     const msg = await out.next();
-    const expected = [...sim.files].reverse().map((f) => ({ path: f.path, name: f.name, size: f.size, url: `http://127.0.0.1:${addr.httpPort}${f.path}`, type: f.type }));
+    const expected = [...cam.sim.files].reverse().map((f) => ({ path: f.path, name: f.name, size: f.size, url: `http://127.0.0.1:${cam.addr.httpPort}${f.path}`, type: f.type }));
     assert.deepEqual(msg.payload, expected);
     assert.equal(msg.topic, 'files');
   });
@@ -92,7 +67,7 @@ describe('actioncam-list-files node', () => {
     const { out } = collectors();
     helper.getNode('n1').receive({});
     const names = ((await out.next()).payload as Listed[]).map((f) => f.name);
-    const photos = sim.files.filter((f) => f.type === 'photo').map((f) => f.name);
+    const photos = cam.sim.files.filter((f) => f.type === 'photo').map((f) => f.name);
     assert.equal(photos.length, 3);
     assert.deepEqual(names, photos.slice(0, 2));
   });
@@ -103,7 +78,7 @@ describe('actioncam-list-files node', () => {
     const { out, statuses } = collectors();
     helper.getNode('n1').receive({ topic: 'dl' });
     const msg = await out.next();
-    const newest = sim.files.filter((f) => f.type === 'photo').at(-1)!;
+    const newest = cam.sim.files.filter((f) => f.type === 'photo').at(-1)!;
     assert.ok((msg.payload as Buffer).equals(newest.data));
     assert.equal(msg.contentType, 'image/jpeg');
     assert.equal((msg.file as Listed).path, newest.path);
@@ -113,7 +88,7 @@ describe('actioncam-list-files node', () => {
 
   it('downloads msg.path (a path or a bare name)', async () => {
     await load({ mode: 'download' });
-    const video = sim.files.find((f) => f.type === 'video')!;
+    const video = cam.sim.files.find((f) => f.type === 'video')!;
     const { out } = collectors();
     helper.getNode('n1').receive({ path: video.path });
     const byPath = await out.next();
@@ -127,7 +102,7 @@ describe('actioncam-list-files node', () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'actioncam-nodes-'));
     try {
       await load({ mode: 'download', output: 'folder', folder: dir, folderType: 'str', filter: 'video' });
-      const video = sim.files.find((f) => f.type === 'video')!;
+      const video = cam.sim.files.find((f) => f.type === 'video')!;
       const { out } = collectors();
       helper.getNode('n1').receive({ topic: 'save' });
       const msg = await out.next();
@@ -171,7 +146,7 @@ describe('actioncam-list-files node', () => {
     helper.getNode('n1').receive({});
     await out.next();
     await helper.unload();
-    await waitUntil(() => sim.clientCount === 0, 2000, 'the camera to see the client leave');
+    await waitUntil(() => cam.sim.clientCount === 0, 2000, 'the camera to see the client leave');
     assert.deepEqual(await leakedResources(before), []);
   });
 });

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
 import configModule = require('../../nodes/actioncam-config');
 import rawModule = require('../../nodes/actioncam-raw-command');
-import { CREDENTIALS, actionFlow, activeResources, collectors, configNode, delay, helper, leakedResources, loadFlow, startSimulator, statusTexts, waitUntil } from '../helpers/node-red';
+import { activeResources, collectors, delay, helper, leakedResources, simulatorPerTest, statusTexts, waitUntil } from '../helpers/node-red';
 
 const NODES = [configModule, rawModule];
 
@@ -15,21 +14,11 @@ interface Reply {
 }
 
 describe('actioncam-raw-command node', () => {
-  let sim: CameraSimulator;
-  let addr: SimulatorAddresses;
-
-  beforeEach(async () => {
-    ({ sim, addr } = await startSimulator({ firmwareVersion: 'v1.0 rc5' }));
-  });
-
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  const cam = simulatorPerTest({ firmwareVersion: 'v1.0 rc5' });
 
   function load(props: Record<string, unknown> = {}): Promise<void> {
     const node = { type: 'actioncam-raw-command', camera: 'c1', command: '', reply: 'auto', timeout: 2000, ...props };
-    return loadFlow(NODES, actionFlow(node, configNode(addr.controlPort, addr.httpPort)), CREDENTIALS);
+    return cam.load(NODES, node);
   }
 
   it('sends a hex command from msg.payload and emits the reply (type + 1), keeping the msg', async () => {
@@ -58,14 +47,14 @@ describe('actioncam-raw-command node', () => {
     const c = collectors();
     helper.getNode('n1').receive({ payload: { type: 0xa038, payload: '' } });
     assert.equal(((await c.out.next()).payload as Reply).typeHex, 'a039');
-    assert.equal(sim.files.filter((f) => f.type === 'photo').length, 2);
+    assert.equal(cam.sim.files.filter((f) => f.type === 'photo').length, 2);
   });
 
   it('with reply "none" sends and emits null', async () => {
     await load({ reply: 'none' });
     const { out } = collectors();
     const seen: number[] = [];
-    sim.on('command', (type: number) => seen.push(type));
+    cam.sim.on('command', (type: number) => seen.push(type));
     helper.getNode('n1').receive({ payload: 'a0ff0102' });
     const msg = await out.next();
     assert.equal(msg.payload, null);
@@ -101,7 +90,7 @@ describe('actioncam-raw-command node', () => {
     helper.getNode('n1').receive({ payload: 'a034' });
     await out.next();
     await helper.unload();
-    await waitUntil(() => sim.clientCount === 0, 2000, 'the camera to see the client leave');
+    await waitUntil(() => cam.sim.clientCount === 0, 2000, 'the camera to see the client leave');
     assert.deepEqual(await leakedResources(before), []);
   });
 });

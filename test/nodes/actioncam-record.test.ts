@@ -1,46 +1,25 @@
 import assert from 'node:assert/strict';
 import * as sinon from 'sinon';
-import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
 import configModule = require('../../nodes/actioncam-config');
 import recordModule = require('../../nodes/actioncam-record');
 import type { Collector } from '../helpers/node-red';
-import {
-  CREDENTIALS,
-  actionFlow,
-  activeResources,
-  collectors,
-  configNode,
-  delay,
-  helper,
-  leakedResources,
-  loadFlow,
-  startSimulator,
-  statusTexts,
-  waitUntil,
-} from '../helpers/node-red';
+import { activeResources, collectors, delay, helper, leakedResources, simulatorPerTest, statusTexts, waitUntil } from '../helpers/node-red';
 
 const NODES = [configModule, recordModule];
 
 describe('actioncam-record node', () => {
-  let sim: CameraSimulator;
-  let addr: SimulatorAddresses;
   let clock: sinon.SinonFakeTimers | undefined;
 
-  beforeEach(async () => {
-    // the camera's own alive every 50 ms keeps the link's watchdog fed while a test fakes the clock
-    ({ sim, addr } = await startSimulator({ aliveIntervalMs: 50 }));
-  });
-
-  afterEach(async () => {
+  afterEach(() => {
     clock?.restore();
     clock = undefined;
-    await helper.unload();
-    await sim.stop();
   });
+  // the camera's own alive every 50 ms keeps the link's watchdog fed while a test fakes the clock
+  const cam = simulatorPerTest({ aliveIntervalMs: 50 });
 
   async function load(props: Record<string, unknown> = {}): Promise<ReturnType<typeof collectors>> {
     const node = { type: 'actioncam-record', camera: 'c1', action: 'msg', duration: '0', durationType: 'num', ...props };
-    await loadFlow(NODES, actionFlow(node, configNode(addr.controlPort, addr.httpPort)), CREDENTIALS);
+    await cam.load(NODES, node);
     const c = collectors();
     await waitUntil(() => statusTexts(c.statuses).includes('ready'), 3000, 'status "ready"');
     return c;
@@ -63,7 +42,7 @@ describe('actioncam-record node', () => {
       assert.deepEqual(msg.payload, { recording, action }, `payload ${String(payload)}`);
       assert.equal(msg.topic, 'rec');
       assert.equal(msg.other, 'kept');
-      assert.equal(sim.recording, recording);
+      assert.equal(cam.sim.recording, recording);
     }
   });
 
@@ -71,7 +50,7 @@ describe('actioncam-record node', () => {
     const { out } = await load({ action: 'start' });
     helper.getNode('n1').receive({ payload: 'stop' });
     assert.deepEqual((await out.next()).payload, { recording: true, action: 'start' });
-    assert.equal(sim.recording, true);
+    assert.equal(cam.sim.recording, true);
   });
 
   it('rejects a bad payload once, clearly, with a red status', async () => {
@@ -84,7 +63,7 @@ describe('actioncam-record node', () => {
     await delay(100);
     assert.equal(caught.messages.length, 1);
     assert.equal(out.messages.length, 0);
-    assert.equal(sim.recording, false);
+    assert.equal(cam.sim.recording, false);
   });
 
   it('rejects a negative msg.duration', async () => {
@@ -92,7 +71,7 @@ describe('actioncam-record node', () => {
     helper.getNode('n1').receive({ payload: 'start', duration: -5 });
     const err = await caught.next();
     assert.match(String((err.error as { message: string }).message), /duration must be a number of seconds/);
-    assert.equal(sim.recording, false);
+    assert.equal(cam.sim.recording, false);
   });
 
   describe('auto-stop (fake clock)', () => {
@@ -129,19 +108,19 @@ describe('actioncam-record node', () => {
       await advance(12_000);
       assert.ok(statusTexts(statuses).includes('recording 12 s'), `statuses: ${statusTexts(statuses).slice(-3).join(' | ')}`);
       await advance(8_000); // t = 20 s
-      assert.equal(sim.recording, true);
+      assert.equal(cam.sim.recording, true);
 
       n1.receive({ payload: 'start', duration: 30, topic: 'motion again' }); // now stops at t = 50 s
       assert.deepEqual((await output(out, 2)).payload, { recording: true, action: 'start' });
       await advance(20_000); // t = 40 s: without the extension it would have stopped at 30 s
-      assert.equal(sim.recording, true);
+      assert.equal(cam.sim.recording, true);
       assert.equal(out.messages.length, 2);
 
       await advance(10_500); // t = 50.5 s
       const stopped = await output(out, 3);
       assert.deepEqual(stopped.payload, { recording: false, action: 'auto-stop' });
       assert.equal(stopped.topic, 'motion again');
-      assert.equal(sim.recording, false);
+      assert.equal(cam.sim.recording, false);
     });
 
     it('uses the editor duration when msg.duration is absent, and a stop cancels the auto-stop', async () => {
@@ -152,7 +131,7 @@ describe('actioncam-record node', () => {
       await output(out, 1);
       await advance(5_250);
       assert.deepEqual((await output(out, 2)).payload, { recording: false, action: 'auto-stop' });
-      assert.equal(sim.recording, false);
+      assert.equal(cam.sim.recording, false);
 
       n1.receive({ payload: 'start' });
       await output(out, 3);
@@ -168,10 +147,10 @@ describe('actioncam-record node', () => {
     const { out } = await load({ duration: '60', durationType: 'num' });
     helper.getNode('n1').receive({ payload: 'start' });
     await out.next();
-    assert.equal(sim.recording, true);
+    assert.equal(cam.sim.recording, true);
     await helper.unload();
-    assert.equal(sim.recording, false, 'the armed auto-stop is not lost on a redeploy');
-    await waitUntil(() => sim.clientCount === 0, 2000, 'the camera to see the client leave');
+    assert.equal(cam.sim.recording, false, 'the armed auto-stop is not lost on a redeploy');
+    await waitUntil(() => cam.sim.clientCount === 0, 2000, 'the camera to see the client leave');
     assert.deepEqual(await leakedResources(before), []);
   });
 
@@ -180,6 +159,6 @@ describe('actioncam-record node', () => {
     helper.getNode('n1').receive({ payload: 'start' });
     await out.next();
     await helper.unload();
-    assert.equal(sim.recording, true);
+    assert.equal(cam.sim.recording, true);
   });
 });

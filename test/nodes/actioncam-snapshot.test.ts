@@ -1,41 +1,30 @@
 import assert from 'node:assert/strict';
-import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
 import configModule = require('../../nodes/actioncam-config');
 import snapshotModule = require('../../nodes/actioncam-snapshot');
-import { CREDENTIALS, actionFlow, activeResources, collectors, configNode, helper, leakedResources, loadFlow, startSimulator, statusTexts, waitUntil } from '../helpers/node-red';
+import { activeResources, collectors, helper, leakedResources, simulatorPerTest, statusTexts, waitUntil } from '../helpers/node-red';
 
 const NODES = [configModule, snapshotModule];
 
 describe('actioncam-snapshot node', () => {
-  let sim: CameraSimulator;
-  let addr: SimulatorAddresses;
-
-  beforeEach(async () => {
-    ({ sim, addr } = await startSimulator());
-  });
-
-  afterEach(async () => {
-    await helper.unload();
-    await sim.stop();
-  });
+  const cam = simulatorPerTest();
 
   function load(props: Record<string, unknown> = {}): Promise<void> {
-    return loadFlow(NODES, actionFlow({ type: 'actioncam-snapshot', camera: 'c1', download: false, timeout: 5000, ...props }, configNode(addr.controlPort, addr.httpPort)), CREDENTIALS);
+    return cam.load(NODES, { type: 'actioncam-snapshot', camera: 'c1', download: false, timeout: 5000, ...props });
   }
 
   it('takes a still and emits the new file {path, name, size, url}, keeping the msg', async () => {
     await load();
     const { out, caught } = collectors();
-    const before = sim.files.length;
+    const before = cam.sim.files.length;
     helper.getNode('n1').receive({ payload: true, topic: 'cam1', chatId: 42 });
     const msg = await out.next();
-    assert.equal(sim.files.length, before + 1);
-    const added = sim.files[sim.files.length - 1];
+    assert.equal(cam.sim.files.length, before + 1);
+    const added = cam.sim.files[cam.sim.files.length - 1];
     assert.deepEqual(msg.payload, {
       path: added.path,
       name: added.name,
       size: added.size,
-      url: `http://127.0.0.1:${addr.httpPort}${added.path}`,
+      url: `http://127.0.0.1:${cam.addr.httpPort}${added.path}`,
     });
     assert.equal(msg.topic, 'cam1');
     assert.equal(msg.chatId, 42);
@@ -47,11 +36,11 @@ describe('actioncam-snapshot node', () => {
     const { out, statuses } = collectors();
     helper.getNode('n1').receive({ payload: '', topic: 't' });
     const msg = await out.next();
-    const added = sim.files[sim.files.length - 1];
+    const added = cam.sim.files[cam.sim.files.length - 1];
     assert.ok(Buffer.isBuffer(msg.payload));
     assert.ok((msg.payload as Buffer).equals(added.data));
     assert.equal(msg.contentType, 'image/jpeg');
-    assert.deepEqual(msg.file, { path: added.path, name: added.name, size: added.size, url: `http://127.0.0.1:${addr.httpPort}${added.path}` });
+    assert.deepEqual(msg.file, { path: added.path, name: added.name, size: added.size, url: `http://127.0.0.1:${cam.addr.httpPort}${added.path}` });
     assert.equal(msg.topic, 't');
     await waitUntil(() => statusTexts(statuses).includes('capturing'), 1000, 'status "capturing"');
     await waitUntil(() => statusTexts(statuses).at(-1) === 'ready', 1000, 'status back to "ready"');
@@ -61,7 +50,7 @@ describe('actioncam-snapshot node', () => {
     await load({ timeout: 300 });
     const { out, caught, statuses } = collectors();
     await waitUntil(() => statusTexts(statuses).includes('ready'), 2000, 'status "ready"');
-    sim.faults.replyDelayMs = 1500;
+    cam.sim.faults.replyDelayMs = 1500;
     helper.getNode('n1').receive({ payload: 1, topic: 'slow' });
     const err = await caught.next(3000);
     assert.equal(err.topic, 'slow');
@@ -79,7 +68,7 @@ describe('actioncam-snapshot node', () => {
     helper.getNode('n1').receive({ payload: 1 });
     await out.next();
     await helper.unload();
-    await waitUntil(() => sim.clientCount === 0, 2000, 'the camera to see the client leave');
+    await waitUntil(() => cam.sim.clientCount === 0, 2000, 'the camera to see the client leave');
     assert.deepEqual(await leakedResources(before), []);
   });
 });
