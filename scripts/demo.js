@@ -148,7 +148,7 @@ function installPackage() {
     return;
   }
   fs.mkdirSync(target);
-  for (const entry of ['package.json', 'examples', 'README.md', 'LICENSE']) {
+  for (const entry of ['package.json', 'examples', 'resources', 'README.md', 'LICENSE']) {
     if (fs.existsSync(path.join(root, entry))) fs.symlinkSync(path.join(root, entry), path.join(target, entry));
   }
   fs.symlinkSync(dist, path.join(target, 'dist'), 'dir');

@@ -51,12 +51,24 @@ export const read = (...parts: string[]): string => fs.readFileSync(path.join(RO
 // ------------------------------------------------------------------------------------------ html
 
 export interface HtmlParts {
+  /** `src` of every `<script src="...">`, in order: the editor loads these before the blocks. */
+  resources: string[];
   /** Bodies of `<script type="text/javascript">` blocks, found the way node-red-dev finds them. */
   scripts: string[];
   /** Body of `<script type="text/html" data-template-name="<type>">`. */
   template: string | undefined;
   /** Body of `<script type="text/markdown" data-help-name="<type>">`. */
   help: string | undefined;
+}
+
+/**
+ * Node-RED serves the package's resources/ folder at resources/<package>/ (NODE-RED-NOTES.md §1):
+ * the repository path of such a `src`.
+ */
+export function resourcePath(src: string): string[] {
+  const prefix = `resources/${PACKAGE}/`;
+  if (!src.startsWith(prefix)) throw new Error(`${src} is not one of this package's resources (${prefix}...)`);
+  return ['resources', ...src.slice(prefix.length).split('/')];
 }
 
 export function htmlParts(type: string, html = read('nodes', `${type}.html`)): HtmlParts {
@@ -68,7 +80,9 @@ export function htmlParts(type: string, html = read('nodes', `${type}.html`)): H
     const r = new RegExp(`<script type="${kind}" ${attr}="${type}">([\\S\\s]*?)</script>`);
     return r.exec(html)?.[1];
   };
+  const resources = [...html.matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]);
   return {
+    resources,
     scripts,
     template: block('data-template-name', 'text/html'),
     help: block('data-help-name', 'text/markdown'),
@@ -174,8 +188,12 @@ export function evaluateDefinition(type: string, lang = 'en-US'): { type: string
   };
   // validators read the TypedInput type field from the open dialog; with no dialog, val() is undefined
   const jq = (): Record<string, unknown> => ({ val: () => undefined, on: () => jq(), prop: () => jq(), toggle: () => jq() });
-  const sandbox = { RED, $: jq, console };
-  for (const script of htmlParts(type).scripts) vm.runInNewContext(script, sandbox, { filename: `${type}.html` });
+  const sandbox: Record<string, unknown> = { RED, $: jq, console };
+  sandbox.window = sandbox;
+  const context = vm.createContext(sandbox);
+  // what the editor loads first from <script src="resources/...">: the shared helpers
+  for (const src of htmlParts(type).resources) vm.runInContext(read(...resourcePath(src)), context, { filename: src });
+  for (const script of htmlParts(type).scripts) vm.runInContext(script, context, { filename: `${type}.html` });
   if (registered.length !== 1) throw new Error(`${type}.html registered ${registered.length} types`);
   const [name, def] = registered[0];
   // the editor gives every definition (and node) a `_` bound to the node set's catalogue

@@ -1,8 +1,11 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as vm from 'vm';
 import type * as TS from 'typescript';
-import { NODE_TYPES, ROOT, evaluateDefinition, htmlParts, nodeFrom, nodesDoc, read } from './editor-files';
+import { NODE_TYPES, PACKAGE, ROOT, evaluateDefinition, htmlParts, nodeFrom, nodesDoc, read, resourcePath } from './editor-files';
+
+const SHARED_EDITOR = `resources/${PACKAGE}/actioncam-editor.js`;
 
 // resolved from the repository, so the compiled test also runs from a build outside it (ACTIONCAM_DIST)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -78,6 +81,12 @@ describe('editor: nodes/*.html', () => {
         for (const fn of ['label', 'paletteLabel', 'labelStyle']) assert.ok(reg.props.has(fn), fn);
       });
 
+      it('loads the shared editor helpers (resources/actioncam-editor.js) before its own script', () => {
+        const html = read('nodes', `${type}.html`);
+        assert.deepEqual(parts.resources, [SHARED_EDITOR]);
+        assert.ok(html.indexOf(`<script src="${SHARED_EDITOR}">`) < html.indexOf('<script type="text/javascript">'));
+      });
+
       it('defaults have the documented values and pass their own validation', () => {
         const { def } = evaluateDefinition(type);
         for (const prop of row!.properties) {
@@ -140,6 +149,26 @@ describe('editor: nodes/*.html', () => {
       });
     });
   }
+
+  describe('shared editor helpers', () => {
+    it('ship in the package (package.json "files" has resources/)', () => {
+      const pkg = JSON.parse(read('package.json')) as { files: string[] };
+      assert.ok(pkg.files.includes('resources'), 'files includes resources');
+      assert.ok(fs.existsSync(path.join(ROOT, ...resourcePath(SHARED_EDITOR))));
+    });
+
+    it('define window.ActionCamEditor once: loading the file again keeps the first definition', () => {
+      const sandbox: Record<string, unknown> = {};
+      sandbox.window = sandbox;
+      const context = vm.createContext(sandbox);
+      const code = read(...resourcePath(SHARED_EDITOR));
+      vm.runInContext(code, context);
+      const first = sandbox.ActionCamEditor;
+      assert.equal(typeof first, 'object');
+      vm.runInContext(code, context);
+      assert.equal(sandbox.ActionCamEditor, first);
+    });
+  });
 
   describe('labels', () => {
     const label = (type: string, overrides: Record<string, unknown>, lang = 'en-US'): string => {
