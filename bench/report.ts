@@ -1,0 +1,117 @@
+/**
+ * The benchmark's output: Markdown tables (ready for the README) or one JSON document (--json).
+ */
+import * as os from 'node:os';
+import type { PathResult, PipelineReport } from './pipeline-bench';
+import type { RtspReport, RtspRow } from './rtsp-bench';
+import { KiB, MiB } from './stats';
+
+export interface Machine {
+  date: string;
+  node: string;
+  platform: string;
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  /** 1-minute load average when the run started and when it ended: other work on the machine skews
+   * frames/s and latency (CPU ms per frame much less), so figures from a busy machine say so. */
+  loadAverage: { start: number; end?: number };
+}
+
+export interface BenchReport {
+  machine: Machine;
+  pipeline?: PipelineReport;
+  rtsp?: RtspReport;
+}
+
+export function machine(): Machine {
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpus: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    loadAverage: { start: os.loadavg()[0] },
+  };
+}
+
+export function toJson(report: BenchReport): string {
+  return JSON.stringify(report, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2);
+}
+
+export function toMarkdown(report: BenchReport): string {
+  const m = report.machine;
+  const load = `load average ${m.loadAverage.start.toFixed(2)} at the start, ${m.loadAverage.end?.toFixed(2) ?? '?'} at the end`;
+  const out = [`Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}, ${m.date}; ${load}`, ''];
+  if (report.pipeline) out.push(...pipelineTable(report.pipeline), '');
+  if (report.rtsp) out.push(...rtspTable(report.rtsp), '');
+  return `${out.join('\n')}\n`;
+}
+
+function pipelineTable(p: PipelineReport): string[] {
+  const b = p.baseline;
+  const o = p.ours;
+  const r = p.ratios;
+  const row = (label: string, f: (x: PathResult) => string, ratio = ''): string => `| ${label} | ${f(b)} | ${f(o)} | ${ratio} |`;
+  const lines = [
+    `UDP path at full speed: ${b.frames} frames per path measured after ${p.warmupFrames} warm-up frames, ${p.window} frames in flight, ` +
+      `the two paths taking turns in rounds; the ${p.clipFrames}-frame clip looped, ${num(p.cameraDatagramsPerFrame, 2)} camera datagrams per frame.`,
+    '',
+    `| | ${b.name} (baseline) | ${o.name} | ours / baseline |`,
+    '|---|---:|---:|---:|',
+    row('frames measured (lost)', (x) => `${x.frames} (${x.lost})${x.cutShort ? ' cut short' : ''}`),
+    row('frames/s', (x) => num(x.framesPerSecond, 0), num(r.framesPerSecond, 2)),
+    row('Mbit/s in (H.264) / out (UDP payload)', (x) => `${num(x.mbitIn, 1)} / ${num(x.mbitOut, 1)}`),
+    row('datagrams per frame in / out', (x) => `${num(x.datagramsInPerFrame, 2)} / ${num(x.datagramsOutPerFrame, 2)}`),
+    row('CPU ms per frame', (x) => num(x.cpuMsPerFrame, 4), num(r.cpuMsPerFrame, 2)),
+    row('subject CPU, % of one core (below 100: the load generator set the pace)', (x) => num(x.cpuPercent, 0)),
+    row('frames/s one core could carry (1000 / CPU ms per frame)', (x) => num(1000 / x.cpuMsPerFrame, 0), num(1 / r.cpuMsPerFrame, 2)),
+    row('latency p50 / p99 at full speed, ms', (x) => `${num(x.loadedLatency.p50Ms, 3)} / ${num(x.loadedLatency.p99Ms, 3)}`,
+      `${num(r.loadedP50, 2)} / ${num(r.loadedP99, 2)}`),
+    row(`latency p50 / p99, one frame in flight (${o.unloadedLatency.frames} frames), ms`,
+      (x) => `${num(x.unloadedLatency.p50Ms, 3)} / ${num(x.unloadedLatency.p99Ms, 3)}`, `${num(r.unloadedP50, 2)} / ${num(r.unloadedP99, 2)}`),
+    row('heap growth after GC, KiB', (x) => num(x.heapGrowthBytes / KiB, 0), growth(o.heapGrowthBytes, b.heapGrowthBytes)),
+    row('RSS growth, KiB', (x) => num(x.rssGrowthBytes / KiB, 0), growth(o.rssGrowthBytes, b.rssGrowthBytes)),
+    row('peak RSS, MiB', (x) => num(x.maxRssBytes / MiB, 1)),
+  ];
+  if (!b.gcForced || !o.gcForced) lines.push('', '(GC could not be forced: memory figures include garbage)');
+  return lines;
+}
+
+function rtspTable(report: RtspReport): string[] {
+  const seconds = report.rows[0]?.seconds ?? 0;
+  const lines = [
+    `RTSP server at camera rate: the clip at ${report.fps} fps for ${seconds} s per row, a fresh server per row; ` +
+      'CPU and memory are the server process\'s (clients run in another process).',
+    '',
+    '| clients | server CPU ms/s | x 0 clients | µs per client-frame | frames per client min / mean / max (sent by source) | Mbit/s to clients | heap growth KiB | RSS growth KiB | heap MiB (per client KiB) | RSS MiB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of report.rows) lines.push(rtspLine(row));
+  return lines;
+}
+
+function rtspLine(x: RtspRow): string {
+  const who = x.clients === 0 ? '0 (baseline)' : `${x.clients} ${x.transport.toUpperCase()}`;
+  const frames = x.clients === 0 ? `- (${x.sourceFrames})` : `${x.framesPerClient.min} / ${num(x.framesPerClient.mean, 1)} / ${x.framesPerClient.max} (${x.sourceFrames})`;
+  const perClient = x.clients === 0 ? '' : ` (${num(x.heapPerClientBytes / KiB, 1)})`;
+  return `| ${who} | ${num(x.cpuMsPerSecond, 1)} | ${num(x.cpuRatio, 2)} | ${x.clients === 0 ? '-' : num(x.cpuUsPerClientFrame, 1)} | ${frames} | ` +
+    `${num(x.mbitOut, 2)} | ${num(x.heapGrowthBytes / KiB, 0)} | ${num(x.rssGrowthBytes / KiB, 0)} | ${num(x.heapBytes / MiB, 2)}${perClient} | ${num(x.rssBytes / MiB, 1)} |`;
+}
+
+/**
+ * Memory growth compared: a ratio only when both grew by more than noise (GC and allocator pages move
+ * a few hundred KiB either way); otherwise the difference, which is what matters then.
+ */
+function growth(ours: number, baseline: number): string {
+  const noise = 512 * KiB;
+  if (ours > noise && baseline > noise) return num(ours / baseline, 2);
+  const delta = (ours - baseline) / KiB;
+  return `${delta >= 0 ? '+' : ''}${num(delta, 0)} KiB`;
+}
+
+function num(value: number, digits: number): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
