@@ -4,8 +4,9 @@
  * counting RTP packets, bytes and frames (marker bits, RFC 6184 §5.1). TEARDOWN on close. It keeps
  * no media, so a long run costs the parent nothing; 127.0.0.1 only.
  */
-import * as dgram from 'node:dgram';
+import type * as dgram from 'node:dgram';
 import * as net from 'node:net';
+import { bindLoopbackUdpPair } from '../test/helpers/udp';
 
 export type RtspTransport = 'tcp' | 'udp';
 
@@ -23,7 +24,6 @@ interface Reply {
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const CLOSE_TIMEOUT_MS = 2_000;
-const PORT_PAIR_ATTEMPTS = 50;
 
 export class BenchRtspClient {
   counters: MediaCounters = { packets: 0, bytes: 0, frames: 0 };
@@ -96,7 +96,7 @@ export class BenchRtspClient {
     if (transport === 'tcp') {
       spec = 'RTP/AVP/TCP;unicast;interleaved=0-1';
     } else {
-      const [rtp, rtcp] = await bindPortPair();
+      const [rtp, rtcp] = await bindLoopbackUdpPair();
       this.udp = [rtp, rtcp];
       rtp.on('message', (packet) => this.onRtp(packet));
       spec = `RTP/AVP;unicast;client_port=${rtp.address().port}-${rtcp.address().port}`;
@@ -179,31 +179,3 @@ export class BenchRtspClient {
   }
 }
 
-/** An even RTP port and the next odd one for RTCP (RFC 3550 §11), both on 127.0.0.1. */
-async function bindPortPair(): Promise<[dgram.Socket, dgram.Socket]> {
-  for (let attempt = 0; attempt < PORT_PAIR_ATTEMPTS; attempt++) {
-    const rtp = await bindUdp(0);
-    const port = rtp?.address().port;
-    if (rtp && port !== undefined && port % 2 === 0) {
-      const rtcp = await bindUdp(port + 1);
-      if (rtcp) return [rtp, rtcp];
-    }
-    rtp?.close();
-  }
-  throw new Error(`no free even/odd UDP port pair after ${PORT_PAIR_ATTEMPTS} attempts`);
-}
-
-function bindUdp(port: number): Promise<dgram.Socket | undefined> {
-  return new Promise((resolve) => {
-    const socket = dgram.createSocket('udp4');
-    socket.once('error', () => {
-      socket.close();
-      resolve(undefined);
-    });
-    socket.bind(port, '127.0.0.1', () => {
-      socket.removeAllListeners('error');
-      socket.on('error', () => undefined);
-      resolve(socket);
-    });
-  });
-}

@@ -4,34 +4,15 @@
  * socket table instead of probing with bind(), because a probe could steal the port from the very
  * process it waits for.
  */
-import * as dgram from 'node:dgram';
 import { promises as fs } from 'node:fs';
-
-function tryBind(port: number): Promise<dgram.Socket | undefined> {
-  return new Promise((resolve) => {
-    const socket = dgram.createSocket('udp4');
-    socket.once('error', () => {
-      socket.close();
-      resolve(undefined);
-    });
-    socket.bind(port, '127.0.0.1', () => resolve(socket));
-  });
-}
+import { bindLoopbackUdpPair } from '../helpers/udp';
 
 /** An even port P with P and P + 1 free on 127.0.0.1 right now (RTP/RTCP, RFC 3550 §11). */
 export async function freeUdpPortPair(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const first = await tryBind(0);
-    if (!first) continue;
-    const port = first.address().port;
-    const second = port % 2 === 0 && port < 65535 ? await tryBind(port + 1) : undefined;
-    first.close();
-    if (second) {
-      second.close();
-      return port;
-    }
-  }
-  throw new Error('no free even/odd UDP port pair on 127.0.0.1');
+  const [rtp, rtcp] = await bindLoopbackUdpPair();
+  const port = rtp.address().port;
+  await Promise.all([rtp, rtcp].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  return port;
 }
 
 /** True when some socket is bound to UDP `port` (Linux /proc/net/udp; undefined where unavailable). */
