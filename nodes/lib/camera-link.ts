@@ -54,6 +54,7 @@ export class CameraLink {
       port: options.previewPort,
       cameraHost: options.session.host,
       session: () => this.open(),
+      currentSession: () => this.current,
       logger: options.session.logger,
     });
   }

@@ -20,6 +20,8 @@ export interface PreviewShareOptions {
   cameraHost: string;
   /** The camera's session, created (and connecting) if there is none yet. */
   session: () => CameraSession;
+  /** The session if one exists; stopping the preview must not open one. */
+  currentSession: () => CameraSession | undefined;
   logger?: Logger;
 }
 
@@ -86,11 +88,7 @@ export class PreviewShare {
     this.starting = undefined;
     const receiver = this.receiver ?? (pending ? await pending.catch(() => undefined) : undefined);
     this.receiver = undefined;
-    try {
-      this.options.session().stopPreview();
-    } catch {
-      // a closed session has no preview to forget
-    }
+    this.options.currentSession()?.stopPreview();
     if (receiver) await receiver.stop();
   }
 }
