@@ -76,6 +76,11 @@ export class SubjectProcess {
     });
   }
 
+  /** The subject's process id (for readings from /proc). */
+  get pid(): number {
+    return this.child.pid ?? NaN;
+  }
+
   call<T>(cmd: string, timeoutMs = 10_000): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {

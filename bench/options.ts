@@ -21,9 +21,13 @@ export interface BenchOptions {
   tcpClients: number[];
   /** Client counts of the RTSP rows over UDP. */
   udpClients: number[];
+  /** Camera-rate rows: seconds of streaming and of idle (logged in, no preview) per subject. */
+  cameraSeconds: number;
+  idleSeconds: number;
   /** Skip a part. */
   pipeline: boolean;
   rtsp: boolean;
+  camera: boolean;
   /** Print JSON instead of the tables. */
   json: boolean;
 }
@@ -37,7 +41,9 @@ export const USAGE = `usage: node dist/bench/run.js [options]
   --rtsp-seconds S    measuring window per RTSP row (default 10)
   --clients LIST      TCP-interleaved client counts (default 1,10,50)
   --udp-clients LIST  UDP client counts (default 10; "" for none)
-  --only pipeline|rtsp
+  --camera-seconds S  camera-rate rows: seconds of streaming per subject (default 20)
+  --idle-seconds S    camera-rate rows: seconds logged in without preview per subject (default 20)
+  --only pipeline|rtsp|camera
   --json              machine-readable output
   --help`;
 
@@ -63,7 +69,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   }
   const frames = int(raw, '--frames', 100_000, 1);
   const only = raw.get('--only');
-  if (only !== undefined && only !== 'pipeline' && only !== 'rtsp') throw new Error(`--only takes pipeline or rtsp, got ${only}`);
+  if (only !== undefined && only !== 'pipeline' && only !== 'rtsp' && only !== 'camera') {
+    throw new Error(`--only takes pipeline, rtsp or camera, got ${only}`);
+  }
   const options: BenchOptions = {
     frames,
     warmupFrames: int(raw, '--warmup', Math.max(60, Math.min(5000, Math.floor(frames / 4))), 60),
@@ -73,8 +81,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     rtspSeconds: int(raw, '--rtsp-seconds', 10, 1),
     tcpClients: list(raw, '--clients', [1, 10, 50]),
     udpClients: list(raw, '--udp-clients', [10]),
-    pipeline: only !== 'rtsp',
-    rtsp: only !== 'pipeline',
+    cameraSeconds: int(raw, '--camera-seconds', 20, 1),
+    idleSeconds: int(raw, '--idle-seconds', 20, 1),
+    pipeline: only === undefined || only === 'pipeline',
+    rtsp: only === undefined || only === 'rtsp',
+    camera: only === undefined || only === 'camera',
     json: flags.has('json'),
   };
   if (options.frames + options.warmupFrames + options.latencyFrames > MAX_TOTAL_FRAMES) {
@@ -85,6 +96,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
 
 const VALUED = new Set([
   '--frames', '--warmup', '--latency-frames', '--window', '--max-seconds', '--rtsp-seconds', '--clients', '--udp-clients', '--only',
+  '--camera-seconds', '--idle-seconds',
 ]);
 
 function int(raw: Map<string, string>, name: string, fallback: number, min: number): number {

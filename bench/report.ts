@@ -2,6 +2,7 @@
  * The benchmark's output: Markdown tables (ready for the README) or one JSON document (--json).
  */
 import * as os from 'node:os';
+import type { CameraRateReport, CameraRateRow } from './camera-rate-bench';
 import type { PathResult, PipelineReport } from './pipeline-bench';
 import type { RtspReport, RtspRow } from './rtsp-bench';
 import { KiB, MiB } from './stats';
@@ -22,6 +23,7 @@ export interface BenchReport {
   machine: Machine;
   pipeline?: PipelineReport;
   rtsp?: RtspReport;
+  cameraRate?: CameraRateReport;
 }
 
 export function machine(): Machine {
@@ -47,6 +49,7 @@ export function toMarkdown(report: BenchReport): string {
   const out = [`Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}, ${m.date}; ${load}`, ''];
   if (report.pipeline) out.push(...pipelineTable(report.pipeline), '');
   if (report.rtsp) out.push(...rtspTable(report.rtsp), '');
+  if (report.cameraRate) out.push(...cameraRateTable(report.cameraRate), '');
   return `${out.join('\n')}\n`;
 }
 
@@ -78,6 +81,26 @@ function pipelineTable(p: PipelineReport): string[] {
   ];
   if (!b.gcForced || !o.gcForced) lines.push('', '(GC could not be forced: memory figures include garbage)');
   return lines;
+}
+
+function cameraRateTable(r: CameraRateReport): string[] {
+  const c = r.clip;
+  const b = r.baseline;
+  const o = r.ours;
+  const row = (label: string, f: (x: CameraRateRow) => string, ratioText = ''): string => `| ${label} | ${f(b)} | ${f(o)} | ${ratioText} |`;
+  return [
+    `Camera rate: the ${c.width}x${c.height} clip at ${c.fps} fps (${num(c.kbitPerSecond, 0)} kbit/s, ${num(c.datagramsPerFrame, 1)} camera ` +
+      `datagrams per frame) for ${num(b.seconds, 0)} s per subject, then ${num(b.idleSeconds, 0)} s logged in without preview; ` +
+      'CPU of the subject process (every thread) from /proc.',
+    '',
+    `| | ${b.name} (baseline) | ${o.name} | ours / baseline |`,
+    '|---|---:|---:|---:|',
+    row('frames sent / delivered', (x) => `${x.framesSent} / ${x.framesDelivered}`),
+    row('CPU ms per frame', (x) => num(x.cpuMsPerFrame, 3), num(r.ratios.cpuMsPerFrame, 2)),
+    row('CPU ms per second streaming', (x) => num(x.cpuMsPerSecond, 1)),
+    row('idle CPU ms per second', (x) => num(x.idleCpuMsPerSecond, 2), num(r.ratios.idleCpuMsPerSecond, 2)),
+    row('RSS MiB', (x) => num(x.rssMiB, 1)),
+  ];
 }
 
 function rtspTable(report: RtspReport): string[] {

@@ -10,6 +10,7 @@
  * every phase is bounded in frames and time, and a watchdog ends a run that hangs.
  */
 import * as os from 'node:os';
+import { runCameraRateBench } from './camera-rate-bench';
 import { parseOptions, USAGE } from './options';
 import { runPipelineBench } from './pipeline-bench';
 import { machine, toJson, toMarkdown, type BenchReport } from './report';
@@ -41,6 +42,7 @@ async function main(): Promise<number> {
   const report: BenchReport = { machine: machine() };
   if (options.pipeline) report.pipeline = await runPipelineBench(options, progress);
   if (options.rtsp) report.rtsp = await runRtspBench(options, progress);
+  if (options.camera) report.cameraRate = await runCameraRateBench(options, progress);
   report.machine.loadAverage.end = os.loadavg()[0];
   process.stdout.write(options.json ? `${toJson(report)}\n` : toMarkdown(report));
   return 0;

@@ -64,6 +64,7 @@ export class CameraSimulator extends EventEmitter {
     rejectSecondClient: false,
     replyDelayMs: 0,
     garbageBeforeReplies: false,
+    mutePreview: false,
   };
   readonly stats: SimulatorStats = {
     logins: 0,
@@ -212,6 +213,7 @@ export class CameraSimulator extends EventEmitter {
       sliceSize: this.options.sliceSize,
       counters: this.stats,
       logger: this.options.logger,
+      muted: () => this.faults.mutePreview,
     });
     this.streamers.set(client, streamer);
     // No stop command exists; the stream ends with the control connection (PROTOCOL.md §4.5).

@@ -59,6 +59,11 @@ export interface SimulatorFaults {
   replyDelayMs: number;
   /** Write a few random bytes that contain no 0xAB before each reply (tests resynchronisation). */
   garbageBeforeReplies: boolean;
+  /**
+   * Keep the control link but send no preview datagrams (the stream's clock keeps running, so the
+   * stamps jump when it is switched off again): a stalled preview, or an idle camera for benchmarks.
+   */
+  mutePreview: boolean;
 }
 
 export const SimulatorDefaults = {

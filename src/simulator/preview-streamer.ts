@@ -28,6 +28,8 @@ export interface PreviewStreamerOptions {
   sliceSize: number;
   counters: PreviewCounters;
   logger: Logger;
+  /** While true, frames are skipped (not sent) but the stream's clock advances. */
+  muted?: () => boolean;
   /** Monotonic milliseconds; injectable for tests. */
   now?: () => number;
 }
@@ -86,6 +88,10 @@ export class PreviewStreamer {
     const { frames, sliceSize, counters } = this.opts;
     const frame = frames[this.frameIndex % frames.length];
     const elapsedMs = Math.round(this.frameIndex * this.frameMs);
+    if (this.opts.muted?.()) {
+      this.frameIndex++;
+      return;
+    }
     for (let offset = 0; offset < frame.length; offset += sliceSize) {
       this.sendDatagram(PreviewType.H264, frame.subarray(offset, Math.min(frame.length, offset + sliceSize)));
     }
