@@ -6,7 +6,9 @@
  *   - ours: the real `actioncam relay` command (login, keep-alive, preview receiver, RTP relay).
  * For each: CPU ms per frame over `seconds` of streaming, then CPU ms per second over `idleSeconds`
  * while the camera stays logged in but sends no preview (the simulator's mutePreview knob), read
- * from /proc (proc-cpu.ts), so nothing in the subject is instrumented. The sink counts what arrives.
+ * from /proc (proc-cpu.ts), so nothing in the subject is instrumented. Both subjects run for the
+ * whole benchmark and take turns in rounds (each camera muted while the other is measured), so
+ * other load on the machine falls on both alike. The sink counts what arrives.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type * as dgram from 'node:dgram';
@@ -61,27 +63,57 @@ interface Subject {
   stop(): Promise<void>;
 }
 
-export async function runCameraRateBench(options: BenchOptions, progress: (line: string) => void): Promise<CameraRateReport> {
-  const clip = describeClip();
-  progress(`camera rate: baseline (plain UDP forwarder), ${options.cameraSeconds} s streaming + ${options.idleSeconds} s idle...`);
-  const baseline = await measure('plain UDP forwarder', options, startForwarder);
-  progress(`camera rate: actioncam relay, ${options.cameraSeconds} s streaming + ${options.idleSeconds} s idle...`);
-  const ours = await measure('actioncam relay', options, startRelayCommand);
-  return {
-    clip,
-    baseline,
-    ours,
-    ratios: {
-      cpuMsPerFrame: ratio(ours.cpuMsPerFrame, baseline.cpuMsPerFrame),
-      idleCpuMsPerSecond: ratio(ours.idleCpuMsPerSecond, baseline.idleCpuMsPerSecond),
-    },
-  };
-}
-
 /** Readies a subject for a sink: the preview port the camera must send to, and how to launch it. */
 type Starter = (sinkPort: number) => Promise<{ previewPort: number; launch(sim: CameraSimulator): Promise<Subject>; abort(): Promise<void> }>;
 
-async function measure(name: string, options: BenchOptions, start: Starter): Promise<CameraRateRow> {
+export async function runCameraRateBench(options: BenchOptions, progress: (line: string) => void): Promise<CameraRateReport> {
+  const clip = describeClip();
+  const subjects: Running[] = [];
+  try {
+    subjects.push(await open('plain UDP forwarder', startForwarder));
+    subjects.push(await open('actioncam relay', startRelayCommand));
+    const roundMs = (options.cameraSeconds * 1000) / ROUNDS;
+    progress(`camera rate: ${options.cameraSeconds} s of streaming per subject in ${ROUNDS} alternating rounds...`);
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? subjects : [...subjects].reverse();
+      for (const subject of order) await streamRound(subject, roundMs);
+    }
+    progress(`camera rate: ${options.idleSeconds} s logged in without preview per subject...`);
+    await sleep(IDLE_SETTLE_MS);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const subject of round % 2 === 0 ? subjects : [...subjects].reverse()) await idleRound(subject, (options.idleSeconds * 1000) / ROUNDS);
+    }
+    const [baseline, ours] = subjects.map(toRow);
+    return {
+      clip,
+      baseline,
+      ours,
+      ratios: {
+        cpuMsPerFrame: ratio(ours.cpuMsPerFrame, baseline.cpuMsPerFrame),
+        idleCpuMsPerSecond: ratio(ours.idleCpuMsPerSecond, baseline.idleCpuMsPerSecond),
+      },
+    };
+  } finally {
+    for (const subject of subjects) await subject.close();
+  }
+}
+
+/** Streaming and idle windows alternate between the subjects in this many rounds, so load falls on both alike. */
+const ROUNDS = 4;
+/** After unmuting: the receiver waits for the next IDR (one a second) before frames flow again. */
+const RESUME_MS = 1_500;
+
+/** One subject fed by a simulator of its own; its camera is muted while the other subject is measured. */
+interface Running {
+  name: string;
+  pid: number;
+  sim: CameraSimulator;
+  delivered(): number;
+  totals: { cpuMs: number; wallMs: number; sent: number; delivered: number; idleCpuMs: number; idleMs: number; rss: number };
+  close(): Promise<void>;
+}
+
+async function open(name: string, start: Starter): Promise<Running> {
   const [sink, sinkRtcp] = await bindLoopbackUdpPair();
   let delivered = 0;
   sink.on('message', (datagram: Buffer) => {
@@ -90,46 +122,70 @@ async function measure(name: string, options: BenchOptions, start: Starter): Pro
   let sim: CameraSimulator | undefined;
   let subject: Subject | undefined;
   const prepared = await start(sink.address().port);
+  const close = async (): Promise<void> => {
+    await (subject ? subject.stop() : prepared.abort());
+    await sim?.stop();
+    await Promise.all([sink, sinkRtcp].map((s) => closeSocket(s)));
+  };
   try {
     sim = new CameraSimulator({ host: '127.0.0.1', fps: CAMERA_RATE_FPS, clipPath: CAMERA_RATE_CLIP, previewPort: prepared.previewPort });
     await sim.start();
     subject = await prepared.launch(sim);
     await waitFor(() => delivered > 0, FIRST_FRAME_TIMEOUT_MS, `${name}: no frame reached the sink`);
     await sleep(WARMUP_MS);
-    const pid = subject.pid;
-    const cpu0 = processCpuMs(pid);
-    const sent0 = sim.stats.previewFrames;
-    const delivered0 = delivered;
-    const t0 = performance.now();
-    await sleep(options.cameraSeconds * 1000);
-    const cpu1 = processCpuMs(pid);
-    const wallS = (performance.now() - t0) / 1000;
-    const framesSent = sim.stats.previewFrames - sent0;
-    const framesDelivered = delivered - delivered0;
-    const rssMiB = processRssBytes(pid) / 2 ** 20;
     sim.faults.mutePreview = true;
-    await sleep(IDLE_SETTLE_MS);
-    const idle0 = processCpuMs(pid);
-    const i0 = performance.now();
-    await sleep(options.idleSeconds * 1000);
-    const idle1 = processCpuMs(pid);
-    const idleS = (performance.now() - i0) / 1000;
-    return {
-      name,
-      seconds: wallS,
-      framesSent,
-      framesDelivered,
-      cpuMsPerFrame: (cpu1 - cpu0) / framesSent,
-      cpuMsPerSecond: (cpu1 - cpu0) / wallS,
-      idleSeconds: idleS,
-      idleCpuMsPerSecond: (idle1 - idle0) / idleS,
-      rssMiB,
-    };
-  } finally {
-    await (subject ? subject.stop() : prepared.abort());
-    await sim?.stop();
-    await Promise.all([sink, sinkRtcp].map((s) => closeSocket(s)));
+  } catch (err) {
+    await close();
+    throw err;
   }
+  const running: Running = {
+    name,
+    pid: subject.pid,
+    sim,
+    delivered: () => delivered,
+    totals: { cpuMs: 0, wallMs: 0, sent: 0, delivered: 0, idleCpuMs: 0, idleMs: 0, rss: 0 },
+    close,
+  };
+  return running;
+}
+
+async function streamRound(r: Running, windowMs: number): Promise<void> {
+  r.sim.faults.mutePreview = false;
+  await sleep(RESUME_MS);
+  const cpu0 = processCpuMs(r.pid);
+  const sent0 = r.sim.stats.previewFrames;
+  const delivered0 = r.delivered();
+  const t0 = performance.now();
+  await sleep(windowMs);
+  r.totals.cpuMs += processCpuMs(r.pid) - cpu0;
+  r.totals.wallMs += performance.now() - t0;
+  r.totals.sent += r.sim.stats.previewFrames - sent0;
+  r.totals.delivered += r.delivered() - delivered0;
+  r.totals.rss = Math.max(r.totals.rss, processRssBytes(r.pid));
+  r.sim.faults.mutePreview = true;
+}
+
+async function idleRound(r: Running, windowMs: number): Promise<void> {
+  const cpu0 = processCpuMs(r.pid);
+  const t0 = performance.now();
+  await sleep(windowMs);
+  r.totals.idleCpuMs += processCpuMs(r.pid) - cpu0;
+  r.totals.idleMs += performance.now() - t0;
+}
+
+function toRow(r: Running): CameraRateRow {
+  const t = r.totals;
+  return {
+    name: r.name,
+    seconds: t.wallMs / 1000,
+    framesSent: t.sent,
+    framesDelivered: t.delivered,
+    cpuMsPerFrame: t.cpuMs / t.sent,
+    cpuMsPerSecond: (t.cpuMs * 1000) / t.wallMs,
+    idleSeconds: t.idleMs / 1000,
+    idleCpuMsPerSecond: (t.idleCpuMs * 1000) / t.idleMs,
+    rssMiB: t.rss / 2 ** 20,
+  };
 }
 
 /** The forwarder subject, fed by a session this process holds (the forwarder speaks no control protocol). */

@@ -1,6 +1,7 @@
 /**
- * actioncam-config: one camera (address, ports, credentials, timeouts). Owns the single control
- * session every action node of that camera shares; see nodes/lib/camera-link.ts.
+ * actioncam-config: one camera (address, ports, credentials, timeouts). Owns the Camera (src/camera:
+ * the single control session and the single live preview) every action node of that camera shares;
+ * see nodes/lib/camera-link.ts for the Node-RED side (users, status, close).
  */
 import type { Node, NodeAPI } from 'node-red';
 import { Defaults } from '../src/protocol';
@@ -26,7 +27,7 @@ export = function (RED: NodeAPI): void {
     const previewPort = portOr(def.previewPort, Defaults.previewPort);
     const link = new CameraLink({
       t,
-      previewPort,
+      preview: { port: previewPort },
       // connect, then log in: each may take the full timeout
       readyTimeoutMs: 2 * timeoutMs,
       warn: (message) => node.warn(message),
@@ -58,8 +59,8 @@ export = function (RED: NodeAPI): void {
       deregister: (user: Node, done: () => void, removed?: boolean) => link.deregister(user, done, removed),
       session: (opts?: SessionWaitOptions) => link.session(opts),
       fileUrl: (path: string) => fileUrl(host, httpPort, path),
-      acquirePreview: () => link.preview.acquire(),
-      releasePreview: () => link.preview.release(),
+      acquirePreview: () => link.camera.preview.acquire(),
+      releasePreview: () => link.camera.preview.release(),
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {

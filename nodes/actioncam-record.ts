@@ -9,6 +9,7 @@
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import { setupCameraNode } from './lib/camera-node';
 import { toError } from './lib/errors';
+import { failOutside } from './lib/failure';
 import { withDeadline } from './lib/deadline';
 import { RecordingTimer } from './lib/recording-timer';
 import { resolveAction, resolveDuration } from './lib/record-input';
@@ -37,7 +38,7 @@ export = function (RED: NodeAPI): void {
         expire: () => void autoStop(),
       });
 
-      /** No input to answer here, so the failure goes to node.error (once) instead of done(err). */
+      /** No input to answer here: the failure goes to the msg that started the recording (failure.ts). */
       async function autoStop(): Promise<void> {
         const trigger = lastStart ?? {};
         try {
@@ -51,8 +52,7 @@ export = function (RED: NodeAPI): void {
         } catch (err) {
           if (closing.aborted) return;
           timer.stop();
-          board.fail(err);
-          node.error(toError(err), trigger);
+          failOutside(node, board, err, trigger);
         }
       }
 

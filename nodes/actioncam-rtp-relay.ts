@@ -1,20 +1,24 @@
 /**
  * actioncam-rtp-relay: the camera's live preview as an RTSP URL for many players (mode "rtsp") or
- * as plain RTP to one host:port with its SDP (mode "rtp"). See nodes/lib/relay-runner.ts.
+ * as plain RTP to one host:port with its SDP (mode "rtp").
  *
  * Input msg.payload "start" | "stop" | "stats" (or true / false): msg.payload = the relay event
  * {event, mode, url | sdp, clients, stats}. By itself (not for an input) the node sends the
  * "started" event of an automatic start, a "clients" event when a player comes or goes, and an
- * "sdp" event when the stream's parameter sets change. Status: "3 viewers · 15 fps".
+ * "sdp" event when the stream's parameter sets change. Status: "3 viewers · 15 fps". The engine is
+ * src/relay/runner.ts, which `actioncam relay` / `actioncam rtsp` run as well.
  */
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { BadInputError } from '../src/errors';
 import { setupCameraNode } from './lib/camera-node';
 import { describeValue } from './lib/describe-value';
-import { MissingCameraError, toError } from './lib/errors';
+import { MissingCameraError } from './lib/errors';
+import { failOutside } from './lib/failure';
 import { numberOr, portOr } from './lib/numbers';
-import { RelayRunner } from './lib/relay-runner';
-import type { RelayEvent, RelaySettings } from './lib/relay-runner';
+import { RelayDefaults } from '../src/relay/defaults';
+import { RelayRunner } from '../src/relay/runner';
+import type { RelayEvent, RelaySettings } from '../src/relay/runner';
+import { RtspDefaults } from '../src/rtsp/defaults';
 import type { CameraNodeDef } from './lib/types';
 
 interface RelayDef extends CameraNodeDef, NodeDef {
@@ -34,8 +38,15 @@ interface RelayCredentials {
   rtspPassword?: string;
 }
 
-/** docs/NODES.md defaults; 1400 bytes of payload keeps every datagram under a 1500-byte MTU. */
-const DEFAULTS = { host: '127.0.0.1', port: 5220, bind: '127.0.0.1', rtspPort: 8554, path: '/live', maxPayload: 1400 };
+/** docs/NODES.md defaults: the relay's and the RTSP server's own (src/relay/defaults.ts, src/rtsp/defaults.ts). */
+const DEFAULTS = {
+  host: RelayDefaults.host,
+  port: RelayDefaults.port,
+  bind: RtspDefaults.host,
+  rtspPort: RtspDefaults.port,
+  path: RtspDefaults.path,
+  maxPayload: RelayDefaults.maxPayloadSize,
+};
 /** The status is refreshed this often while running (viewers and frame rate change by themselves). */
 const STATUS_REFRESH_MS = 1000;
 /** Stopping closes sockets and gives the preview back; bounded well inside Node-RED's 15 s close. */
@@ -57,9 +68,9 @@ export = function (RED: NodeAPI): void {
           return camera.config.acquirePreview();
         },
         releasePreview: async () => camera.config?.releasePreview(),
-        onRecord: async (start) => {
+        setRecording: async (on) => {
           const { session } = await camera.connect(closing);
-          await session.setRecording(start, { signal: closing });
+          await session.setRecording(on, { signal: closing });
         },
         onEvent: (event) => node.send({ payload: event, topic: event.event } as NodeMessage),
         logger: { debug: (m) => node.debug(m), info: (m) => node.log(m), warn: (m) => node.warn(m) },
@@ -95,13 +106,11 @@ export = function (RED: NodeAPI): void {
       };
 
       if (def.autoStart !== false) {
-        // On deploy: a failure is reported like any node error (no msg to pass on) and shown red.
+        // On deploy: no input to answer, so the failure goes the outside-an-input way (failure.ts).
         start().then(
           (event) => node.send({ payload: event, topic: event.event } as NodeMessage),
           (err: unknown) => {
-            if (closing.aborted) return;
-            board.fail(err);
-            node.error(toError(err));
+            if (!closing.aborted) failOutside(node, board, err);
           },
         );
       }

@@ -2,7 +2,7 @@
  * @actioncam/node-red-actioncam as a library: everything the Node-RED nodes and the `actioncam`
  * command are built from, usable on its own (no Node-RED import anywhere under src/).
  *
- *   const { CameraSession, PreviewReceiver, RtspServer } = require('@actioncam/node-red-actioncam');
+ *   const { Camera, RelayRunner, RtspServer } = require('@actioncam/node-red-actioncam');
  */
 export * from './errors';
 export type { Logger } from './logger';
@@ -11,12 +11,16 @@ export * as protocol from './protocol';
 export { Defaults, MessageType } from './protocol';
 export type { FileEntry, FirmwareInfo, ControlMessage } from './protocol';
 export * from './session';
+export * from './camera';
+export * from './preview';
 export * from './discovery';
 export * from './http';
 export type { AccessUnit, ParameterSets } from './media/types';
 export * as h264 from './media/h264';
 export * as rtp from './media/rtp';
+export { waitForParameterSets, type StreamSource } from './media/source';
+export { buildSdp, type SdpOptions } from './media/sdp';
 export * from './relay';
-export { RtspServer, RtspDefaults, waitForParameterSets, buildSdp } from './rtsp';
-export type { RtspListenInfo, RtspServerOptions, RtspServerStats, RtspSessionEvent, RtspAuthOptions, StreamSource, SdpOptions } from './rtsp';
+export { RtspServer, RtspDefaults } from './rtsp';
+export type { RtspListenInfo, RtspServerOptions, RtspServerStats, RtspSessionEvent, RtspAuthOptions, RtspRecordRequest } from './rtsp';
 export * from './simulator';

@@ -8,7 +8,7 @@
  * would make it drop frames up to the next IDR, as it should after a real outage).
  */
 import { RtpRelay } from '../../src/relay/rtp-relay';
-import { PreviewReceiver } from '../../src/session/preview-receiver';
+import { PreviewReceiver } from '../../src/preview/receiver';
 import type { Subject } from './subject';
 
 const STALL_AFTER_MS = 60_000;

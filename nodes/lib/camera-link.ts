@@ -1,62 +1,48 @@
 /**
- * The engine of an `actioncam-config` node: one CameraSession per camera shared by every node that
- * uses it (the camera accepts one client at a time), the `users` registry, and the session state
- * pushed to every user's status.
+ * The config node's side of a camera: the `users` registry Node-RED routes status and errors
+ * through, the session state pushed to every user's status, and a close that first lets the users
+ * finish. The camera itself (its one session and its one live preview) is a Camera from src/.
  *
- * The session is created when the first user registers and closed when the last user is removed
+ * The session is opened when the first user registers and closed when the last user is removed
  * (not merely restarted), so a config node nobody uses does not hold the camera's only slot.
- * The camera's single preview stream is shared the same way (PreviewShare): relay nodes acquire it,
- * the last release stops it.
  */
 import type { Node } from 'node-red';
-import { CameraSession } from '../../src/session/camera-session';
-import type { CameraSessionOptions, SessionState } from '../../src/session/camera-session';
+import { Camera, type CameraOptions } from '../../src/camera/camera';
 import type { ActionCamError } from '../../src/errors';
 import { InvalidStateError } from '../../src/errors';
+import type { CameraSession, SessionState } from '../../src/session/camera-session';
 import type { Translate } from './i18n';
-import { PreviewShare } from './preview-share';
 import { errorStatus, sessionStatus } from './status';
 import type { SessionWaitOptions, StatusListener } from './types';
 
 /**
  * Node-RED gives a closing node 15 s (flows/Flow.js nodeCloseTimeout) and closes a flow's nodes
  * concurrently, config nodes included. The config node first gives its users this long to finish
- * their own close (a record node may still stop a recording), then closes the session within
- * CLOSE_BOUND_MS: 4 + 5 s, well inside the limit.
+ * their own close (a record node may still stop a recording), then closes the camera within
+ * CAMERA_CLOSE_BOUND_MS (src/camera/camera.ts): 4 + 5 s, well inside the limit.
  */
 export const USERS_GRACE_MS = 4000;
-export const CLOSE_BOUND_MS = 5000;
 
-export interface CameraLinkOptions {
-  session: CameraSessionOptions;
+export interface CameraLinkOptions extends CameraOptions {
   t: Translate;
   /** Default bound on session(): how long an action waits for a connected, logged-in camera. */
   readyTimeoutMs: number;
   /** Called with a problem worth a log line (a close that overran its bound). */
   warn?: (message: string) => void;
-  /** UDP port the camera sends its preview to. */
-  previewPort: number;
 }
 
 export class CameraLink {
   /** Keyed by node id; Node-RED routes the config node's status and errors through this map. */
   readonly users: Record<string, Node> = {};
+  readonly camera: Camera;
   private readonly listeners = new Map<string, StatusListener>();
-  private current: CameraSession | undefined;
   private closed = false;
   /** Resolves close()'s wait once the last user has deregistered. */
   private usersGone: (() => void) | undefined;
-  /** The camera's preview, shared by the relay nodes. */
-  readonly preview: PreviewShare;
 
   constructor(private readonly options: CameraLinkOptions) {
-    this.preview = new PreviewShare({
-      port: options.previewPort,
-      cameraHost: options.session.host,
-      session: () => this.open(),
-      currentSession: () => this.current,
-      logger: options.session.logger,
-    });
+    this.camera = new Camera(options);
+    this.camera.on('state', (state: SessionState, _previous: SessionState, error?: ActionCamError) => this.broadcast(state, error));
   }
 
   register(node: Node, onStatus: StatusListener = (status) => node.status(status)): void {
@@ -67,7 +53,7 @@ export class CameraLink {
       return;
     }
     try {
-      const session = this.open();
+      const session = this.camera.open();
       onStatus(sessionStatus(this.options.t, session.state, session.lastError));
     } catch (err) {
       onStatus(errorStatus(this.options.t, err)); // unusable settings; session() reports them in full
@@ -79,47 +65,28 @@ export class CameraLink {
     delete this.users[node.id];
     this.listeners.delete(node.id);
     if (this.listeners.size === 0) this.usersGone?.();
-    if (!removed || this.listeners.size > 0 || !this.current) {
+    if (!removed || this.listeners.size > 0 || !this.camera.session) {
       done();
       return;
     }
-    const session = this.current;
-    this.current = undefined;
-    void this.closeBounded(session).then(done);
+    void this.camera.closeSession().then((outcome) => {
+      if (outcome === 'overran') this.options.warn?.(this.options.t('errors.closeOverran', { camera: this.camera.name }));
+      done();
+    });
   }
 
   /** The session, connected and logged in; waits through reconnects up to the bound. */
   async session(opts: SessionWaitOptions = {}): Promise<CameraSession> {
-    if (this.closed) {
-      throw new InvalidStateError(this.options.t('errors.configClosed', { camera: this.cameraName() }));
-    }
-    const session = this.open();
-    await session.ready({ signal: opts.signal, timeoutMs: opts.timeoutMs ?? this.options.readyTimeoutMs });
-    return session;
+    if (this.closed) throw new InvalidStateError(this.options.t('errors.configClosed', { camera: this.camera.name }));
+    return this.camera.ready({ signal: opts.signal, timeoutMs: opts.timeoutMs ?? this.options.readyTimeoutMs });
   }
 
-  /** Closes the session for good (the config node is closing); bounded, never rejects. */
+  /** Closes the camera for good (the config node is closing); bounded, never rejects. */
   async close(): Promise<void> {
     await this.waitForUsersToLeave();
     this.closed = true;
-    await this.preview.close();
-    const session = this.current;
-    this.current = undefined;
-    if (session) await this.closeBounded(session);
-  }
-
-  /** The current session, created (and connecting) when there is none. Throws for unusable settings. */
-  private open(): CameraSession {
-    if (this.current && this.current.state !== 'closed') return this.current;
-    const session = new CameraSession(this.options.session);
-    session.on('state', (state: SessionState, _previous: SessionState, error?: ActionCamError) => {
-      if (session === this.current) this.broadcast(state, error);
-    });
-    this.current = session;
-    // Connect now so the status shows the truth and the first command is quick; failures surface
-    // through 'state' events and lastError, and again from session() when someone needs the camera.
-    session.connect().catch(() => undefined);
-    return session;
+    const outcome = await this.camera.close();
+    if (outcome === 'overran') this.options.warn?.(this.options.t('errors.closeOverran', { camera: this.camera.name }));
   }
 
   private broadcast(state: SessionState, error: unknown): void {
@@ -136,24 +103,5 @@ export class CameraLink {
     });
     clearTimeout(timer);
     this.usersGone = undefined;
-  }
-
-  private async closeBounded(session: CameraSession): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const overran = new Promise<'overran'>((resolve) => {
-      timer = setTimeout(() => resolve('overran'), CLOSE_BOUND_MS);
-    });
-    try {
-      const outcome = await Promise.race([session.close().then(() => 'closed' as const), overran]);
-      if (outcome === 'overran') this.options.warn?.(this.options.t('errors.closeOverran', { camera: this.cameraName() }));
-    } catch (err) {
-      this.options.warn?.(String(err instanceof Error ? err.message : err));
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private cameraName(): string {
-    return `${this.options.session.host}:${this.options.session.port ?? 6666}`;
   }
 }

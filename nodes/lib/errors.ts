@@ -1,10 +1,9 @@
 /**
- * The one error path of every node: a failed input shows a short red status and goes to
- * `done(err)` exactly once (Node-RED turns that into the Catch-node message; calling node.error
- * as well would report it twice, shared/NODE-RED-NOTES.md §1).
+ * What the nodes know about errors: the typed error of a missing camera, any thrown value as an
+ * Error a user can read, and the short reason a red status shows. How a failure is reported is
+ * nodes/lib/failure.ts.
  */
 import { ActionCamError, BadInputError } from '../../src/errors';
-import type { StatusBoard } from './status';
 
 /** A node whose `camera` property points at no actioncam-config node. */
 export class MissingCameraError extends BadInputError {}
@@ -38,11 +37,4 @@ export function reasonKey(err: unknown): string {
   if (err instanceof MissingCameraError) return 'noCamera';
   if (err instanceof ActionCamError) return REASONS[err.code] ?? 'failed';
   return 'failed';
-}
-
-/** Red status plus done(err). Call it once per failed input, and nothing else. */
-export function failInput(board: StatusBoard, done: (err?: Error) => void, err: unknown): void {
-  const error = toError(err);
-  board.fail(error);
-  done(error);
 }

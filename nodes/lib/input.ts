@@ -4,7 +4,7 @@
  * Work still running when the node closes is aborted through `closing`, which the handler gets.
  */
 import type { Node, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { failInput } from './errors';
+import { failInput } from './failure';
 import type { StatusBoard } from './status';
 
 /** Resolves to the msg to send, or null to send nothing. */

@@ -4,7 +4,7 @@
  */
 import type { Node, NodeDef, NodeStatus } from 'node-red';
 import type { CameraSession } from '../../src/session/camera-session';
-import type { PreviewReceiver } from '../../src/session/preview-receiver';
+import type { LivePreview } from '../../src/preview/live-preview';
 
 /** Credentials of the config node, stored by Node-RED outside flows.json. */
 export interface CameraCredentials {
@@ -46,8 +46,8 @@ export interface CameraConfigNode extends Node<CameraCredentials> {
   session(opts?: SessionWaitOptions): Promise<CameraSession>;
   /** HTTP URL of a file on the camera's SD card. */
   fileUrl(path: string): string;
-  /** The camera's live preview (one receiver per camera, shared); starts it for the first holder. */
-  acquirePreview(): Promise<PreviewReceiver>;
+  /** The camera's live preview (one per camera, shared by every output); starts it for the first holder. */
+  acquirePreview(): Promise<LivePreview>;
   /** Gives the preview back; the last holder stops it. Never rejects. */
   releasePreview(): Promise<void>;
 }

@@ -71,8 +71,6 @@ export class ClientSession extends EventEmitter {
   private current: ClientSessionState = 'init';
   private lastActivityMs: number;
   private negotiated: SessionTransport | undefined;
-  /** This session started the camera's SD recording (RECORD); its end stops it. */
-  recording = false;
 
   constructor(init: ClientSessionInit) {
     super();

@@ -6,7 +6,7 @@
 import type { AccessUnit } from '../media/types';
 import type { Logger } from '../logger';
 import type { ClientStream } from './client-stream';
-import type { StreamSource } from './source';
+import type { StreamSource } from '../media/source';
 
 export interface FanOutStats {
   packetsSent: number;

@@ -1,9 +1,7 @@
 /** RTSP server for one live H.264 stream (RFC 2326), and its pure building blocks. */
 export { RtspServer, type RtspListenInfo, type RtspServerStats, type RtspSessionEvent } from './server';
-export type { RtspAuthOptions, RtspServerOptions } from './server-options';
-export { waitForParameterSets, type StreamSource } from './source';
+export type { RtspAuthOptions, RtspRecordRequest, RtspServerOptions } from './server-options';
 export { RtspDefaults, RtspLimits } from './defaults';
 export { RequestParser, serializeResponse, encodeInterleaved, type RtspRequest, type RtspResponse, type ParsedItem } from './message';
 export * from './headers';
 export { DigestAuthenticator, digestResponse, parseAuthParams } from './auth';
-export { buildSdp, type SdpOptions } from './sdp';

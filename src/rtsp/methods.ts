@@ -23,9 +23,9 @@ import {
   type TransportSpec,
 } from './headers';
 import type { RtspRequest, RtspResponse } from './message';
-import { buildSdp, SdpDefaults } from './sdp';
+import { buildSdp, SdpDefaults } from '../media/sdp';
 import type { ResolvedRtspOptions } from './server-options';
-import { waitForParameterSets } from './source';
+import { waitForParameterSets } from '../media/source';
 import { RtspStatus } from './status';
 import { classifyTarget, contentBase, trackUrl, type RequestTarget } from './url';
 
@@ -231,8 +231,7 @@ async function record(core: ServerCore, req: RtspRequest, entry: SessionEntry | 
   if (!onRecord) return { status: RtspStatus.NOT_IMPLEMENTED, headers: [['Public', publicMethods(core).join(', ')]] };
   const e = requireSession(entry, req);
   e.session.check('RECORD');
-  await onRecord(true);
-  e.session.recording = true;
+  await onRecord({ id: e.session.id, remote: e.session.remote });
   return ok(e, []);
 }
 

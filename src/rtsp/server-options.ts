@@ -6,7 +6,7 @@ import { BadInputError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import { defaultRandom, type RandomSource } from '../media/rtp/random';
 import { RtspDefaults, type RtspLimitsOptions } from './defaults';
-import type { StreamSource } from './source';
+import type { StreamSource } from '../media/source';
 import { normalizeMountPath } from './url';
 
 export interface RtspAuthOptions {
@@ -14,6 +14,13 @@ export interface RtspAuthOptions {
   password: string;
   /** Defaults to "actioncam". */
   realm?: string;
+}
+
+/** The session that sent RECORD. */
+export interface RtspRecordRequest {
+  id: string;
+  /** `address:port` of the client's RTSP connection. */
+  remote: string;
 }
 
 export interface RtspServerOptions {
@@ -40,9 +47,10 @@ export interface RtspServerOptions {
   /** How long DESCRIBE waits for SPS/PPS before 503. Default 5000 ms. */
   describeWaitMs?: number;
   senderReportIntervalMs?: number;
-  /** RECORD starts (true) the camera's SD recording; the end of that session stops it (false).
-   * Without it RECORD is answered 501 and not listed in Public. */
-  onRecord?: (start: boolean) => Promise<void>;
+  /** A player sent RECORD on this session: the caller decides what that means (the relay runner
+   * starts the camera's SD recording and stops it when the session ends). A rejection is answered
+   * 500. Without it RECORD is answered 501 and not listed in Public. */
+  onRecord?: (session: RtspRecordRequest) => Promise<void>;
   logger?: Logger;
   /** SSRC, sequence and timestamp bases (session ids always come from crypto). */
   random?: RandomSource;
@@ -65,7 +73,7 @@ export interface ResolvedRtspOptions {
   rtpPort: number;
   describeWaitMs: number;
   senderReportIntervalMs: number;
-  onRecord: ((start: boolean) => Promise<void>) | undefined;
+  onRecord: ((session: RtspRecordRequest) => Promise<void>) | undefined;
   logger: Logger;
   random: RandomSource;
   now: () => number;

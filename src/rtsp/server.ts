@@ -144,8 +144,6 @@ export class RtspServer extends EventEmitter {
       this.listenInfo = { host, port: bound, url: buildRtspUrl(host, bound, path) };
       this.state = 'listening';
       this.fanOut.attach();
-      const tickMs = Math.max(MIN_TICK_MS, Math.min(MAX_TICK_MS, (this.config.sessionTimeoutS * 1000) / 4));
-      this.tickTimer = setInterval(() => this.tick(), tickMs);
       this.config.logger.info(`rtsp: serving ${this.listenInfo.url} (RTP/RTCP UDP ${this.udp.ports.join('-')})`);
       return { ...this.listenInfo };
     } catch (err) {
@@ -204,6 +202,7 @@ export class RtspServer extends EventEmitter {
       socket.destroy();
       return;
     }
+    this.armTick();
     const conn = new RtspConnection(socket, {
       id: this.nextConnectionId++,
       handler: this.handler,
@@ -302,15 +301,25 @@ export class RtspServer extends EventEmitter {
     stream.pause();
     stream.sendBye(); // VLC closes the track on BYE; others ignore it (RTSP-CLIENTS.md §5)
     this.config.logger.debug(`rtsp: session ${session.id} of ${session.remote} ended (${reason})`);
-    if (session.recording && this.config.onRecord) {
-      this.config.onRecord(false).catch((err: unknown) => {
-        this.config.logger.warn(`rtsp: stopping the recording failed: ${(err as Error).message ?? String(err)}`);
-      });
-    }
     this.emitSession(reason, entry);
   }
 
+  /**
+   * The housekeeping timer runs only while there is a connection or a session to look after: a server
+   * nobody uses costs no wake-ups (a Raspberry Pi streaming all day counts every one).
+   */
+  private armTick(): void {
+    if (this.tickTimer || this.state !== 'listening') return;
+    const tickMs = Math.max(MIN_TICK_MS, Math.min(MAX_TICK_MS, (this.config.sessionTimeoutS * 1000) / 4));
+    this.tickTimer = setInterval(() => this.tick(), tickMs);
+  }
+
   private tick(): void {
+    if (this.connections.size === 0 && this.sessions.size === 0) {
+      clearInterval(this.tickTimer);
+      this.tickTimer = undefined;
+      return;
+    }
     const now = this.config.now();
     for (const entry of [...this.sessions.values()]) {
       if (entry.session.expired(now)) this.endSession(entry, 'timeout');

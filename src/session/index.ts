@@ -11,10 +11,6 @@ export { PendingRequests } from './pending-requests';
 export type { PendingRequestSpec } from './pending-requests';
 export { KeepAlive } from './keep-alive';
 export type { KeepAliveOptions } from './keep-alive';
-// The preview receiver (UDP -> access units) lives beside the session; see preview-receiver.ts.
-export { PreviewReceiver } from './preview-receiver';
-export type { PreviewReceiverOptions, PreviewReceiverState, PreviewReceiverStats } from './preview-receiver';
-export { PreviewDefaults } from './preview-defaults';
 // Which file a still created and which is the newest: see still.ts.
 export { newFiles, newestFile, takeStill } from './still';
 export type { FileFilter, StillOptions } from './still';

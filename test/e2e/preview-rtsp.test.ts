@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { decodeRtpPacket } from '../../src/media/rtp/header';
 import { RtspServer } from '../../src/rtsp/server';
 import { CameraSession } from '../../src/session/camera-session';
-import { PreviewReceiver } from '../../src/session/preview-receiver';
+import { PreviewReceiver } from '../../src/preview/receiver';
 import { CameraSimulator } from '../../src/simulator';
 import { CLIP_IDR_FRAMES, CLIP_PATH } from '../helpers/clip';
 import { alignWithReference, captureRtspFramemd5, ffmpegAvailable, killSpawnedFfmpeg, referenceFramemd5 } from '../helpers/ffmpeg';

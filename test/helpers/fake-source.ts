@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { AccessUnit, ParameterSets } from '../../src/media/types';
-import type { StreamSource } from '../../src/rtsp/source';
+import type { StreamSource } from '../../src/media/source';
 import { CLIP_FPS, loadClip } from './clip';
 
 export interface FakeSourceOptions {

@@ -205,16 +205,27 @@ describe('RtspServer: sessions, liveness and many clients', function () {
     assert.equal((await c.request('DESCRIBE', url, { Authorization: auth.replace(response, '0'.repeat(32)) })).status, 401);
   });
 
-  it('RECORD starts the camera recording and the end of the session stops it', async () => {
-    const calls: boolean[] = [];
-    await start({ onRecord: async (on) => void calls.push(on) });
+  it('RECORD hands its session to the onRecord hook; the end of that session is a session event', async () => {
+    // What RECORD means (the camera's SD recording, stopped when the session ends) is the relay
+    // runner's business: test/relay/runner.test.ts. The server only reports both moments.
+    const calls: string[] = [];
+    await start({ onRecord: async (session) => void calls.push(`record ${session.id}`) });
+    server?.on('session', (e: { event: string; id: string }) => calls.push(`${e.event} ${e.id}`));
     const c = await connect();
     assert.match((await c.request('OPTIONS', url)).headers.get('public') ?? '', /, RECORD$/);
     const id = sessionId(await c.request('SETUP', url, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' }));
     assert.equal((await c.request('RECORD', url, { Session: id })).status, 200);
     assert.equal((await c.request('TEARDOWN', url, { Session: id })).status, 200);
-    await waitUntil(() => calls.length === 2, 'onRecord(false)');
-    assert.deepEqual(calls, [true, false]);
+    await waitUntil(() => calls.length === 2, 'the teardown event');
+    assert.deepEqual(calls, [`record ${id}`, `teardown ${id}`]);
+  });
+
+  it('a failing onRecord hook is answered 500 and the session lives on', async () => {
+    await start({ onRecord: async () => Promise.reject(new Error('camera busy')) });
+    const c = await connect();
+    const id = sessionId(await c.request('SETUP', url, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' }));
+    assert.equal((await c.request('RECORD', url, { Session: id })).status, 500);
+    assert.equal((await c.request('GET_PARAMETER', url, { Session: id })).status, 200);
   });
 
   it('close() sends BYE, drops every connection, and is idempotent', async () => {

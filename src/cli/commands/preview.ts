@@ -1,105 +1,105 @@
 /**
  * `actioncam relay` and `actioncam rtsp`: the camera's live preview as standard RTP or as an RTSP URL,
- * until SIGINT/SIGTERM. Unlike the reference (PROTOCOL.md §7 items 16, 27) the preview port is an
- * option, the session reconnects on its own, nothing waits on stdin, and every part is closed once.
+ * until SIGINT/SIGTERM. The pipeline is the one the Node-RED relay node runs: a Camera (session +
+ * shared live preview, src/camera/camera.ts) feeding a RelayRunner (src/relay/runner.ts). Unlike the
+ * reference tool (docs/PROTOCOL.md §7 items 16, 27) the preview port is an option, the session
+ * reconnects on its own, nothing waits on stdin, and every part is closed once.
  *
- * Order: bind the preview port first (the camera starts sending as soon as it is asked), then log in
- * and ask for the preview, then start the output. Teardown runs the other way round.
+ * The first login must succeed (a wrong address is an error to report, not something to wait for);
+ * later drops reconnect and the stream resumes by itself.
  */
 import { resolve } from 'node:path';
-import { RtpRelay } from '../../relay/rtp-relay';
-import { RtspServer } from '../../rtsp/server';
-import type { RtspSessionEvent } from '../../rtsp/server';
-import { CameraSession } from '../../session/camera-session';
-import { PreviewReceiver } from '../../session/preview-receiver';
+import { Camera } from '../../camera/camera';
+import { RelayDefaults } from '../../relay/defaults';
+import { RelayRunner, type RelayEvent, type RelaySettings } from '../../relay/runner';
+import { RtspDefaults } from '../../rtsp/defaults';
 import { UsageError } from '../args';
 import { cameraTarget, sessionOptions } from '../camera';
 import type { CommandContext } from '../context';
 import { untilAborted } from '../interrupt';
 
-/** Where `relay` sends by default: a player on this machine (the relay's own default). */
-const RELAY_DEFAULT = { host: '127.0.0.1', port: 5220 };
-/** Where `rtsp` serves by default: this machine only; 0.0.0.0 is a deliberate choice. */
-const RTSP_DEFAULT = { host: '127.0.0.1', port: 8554, path: '/live' };
-
 export async function relayCommand(ctx: CommandContext): Promise<void> {
-  const to = ctx.args.to ?? RELAY_DEFAULT;
+  const to = ctx.args.to ?? { host: RelayDefaults.host, port: RelayDefaults.port };
   if (to.port > 65534) throw new UsageError(`--to port must be 1-65534 (RTCP goes to the next port), got ${to.port}`);
-  await withPreview(ctx, async (source) => {
-    const relay = new RtpRelay({
-      source,
-      host: to.host,
-      port: to.port,
-      logger: ctx.logger,
-      ...(ctx.args.sdp !== undefined ? { sdpFile: resolve(ctx.args.sdp) } : {}),
-    });
-    try {
-      const { sdp } = await relay.start({ signal: ctx.signal });
+  await runRelay(ctx, {
+    ...settings(),
+    mode: 'rtp',
+    host: to.host,
+    port: to.port,
+    sdpFile: ctx.args.sdp !== undefined ? resolve(ctx.args.sdp) : undefined,
+  }, (event) => {
+    if (event.event === 'started') {
+      const sdp = event.sdp ?? '';
       ctx.out.result({ event: 'started', sdp }, () => sdp);
       if (!ctx.out.json) ctx.out.note(`sending RTP to ${to.host}:${to.port} (RTCP ${to.port + 1}); Ctrl+C stops`);
-      relay.on('sdp', () => {
-        if (!ctx.out.json) ctx.out.note(`the stream's parameter sets changed: the SDP is now${ctx.args.sdp ? ` (rewritten to ${ctx.args.sdp})` : ''}:\n${relay.sdp()}`);
-      });
-      await untilAborted(ctx.signal);
-      const stats = relay.stats();
-      if (!ctx.out.json) ctx.out.note(`stopped after ${stats.frames} frames (${stats.packets} RTP packets)`);
-    } finally {
-      await relay.stop();
+    } else if (event.event === 'sdp' && !ctx.out.json) {
+      ctx.out.note(`the stream's parameter sets changed: the SDP is now${ctx.args.sdp ? ` (rewritten to ${ctx.args.sdp})` : ''}:\n${event.sdp ?? ''}`);
+    } else if (event.event === 'stopped' && !ctx.out.json) {
+      ctx.out.note(`stopped after ${event.stats.frames} frames (${event.stats.packets} RTP packets)`);
     }
   });
 }
 
 export async function rtspCommand(ctx: CommandContext): Promise<void> {
-  const listen = ctx.args.listen ?? RTSP_DEFAULT;
-  await withPreview(ctx, async (source) => {
-    const server = new RtspServer({
-      source,
-      host: listen.host,
-      port: listen.port,
-      path: ctx.args.path ?? RTSP_DEFAULT.path,
-      logger: ctx.logger,
-    });
-    try {
-      const { url } = await server.listen();
+  const listen = ctx.args.listen ?? { host: RtspDefaults.host, port: RtspDefaults.port };
+  await runRelay(ctx, {
+    ...settings(),
+    mode: 'rtsp',
+    bind: listen.host,
+    rtspPort: listen.port,
+    path: ctx.args.path ?? RtspDefaults.path,
+  }, (event) => {
+    if (event.event === 'started') {
+      const url = event.url ?? '';
       ctx.out.result({ event: 'started', url }, () => url);
-      if (!ctx.out.json) {
-        ctx.out.note(`serving the camera preview; Ctrl+C stops`);
-        server.on('session', (e: RtspSessionEvent) => {
-          ctx.out.note(`${e.remote}: ${e.event} (${e.transport})`);
-        });
-      }
-      await untilAborted(ctx.signal);
-    } finally {
-      await server.close();
+      if (!ctx.out.json) ctx.out.note('serving the camera preview; Ctrl+C stops');
+    } else if (event.event === 'clients' && event.client && !ctx.out.json) {
+      ctx.out.note(`${event.client.remote}: ${event.client.change} (${event.client.transport})`);
     }
   });
 }
 
+/** The settings neither command changes: the relay's and the RTSP server's own defaults. */
+function settings(): RelaySettings {
+  return {
+    mode: 'rtp',
+    host: RelayDefaults.host,
+    port: RelayDefaults.port,
+    bind: RtspDefaults.host,
+    rtspPort: RtspDefaults.port,
+    path: RtspDefaults.path,
+    maxPayload: RelayDefaults.maxPayloadSize,
+  };
+}
+
 /**
- * Binds the preview port, logs in (the first connect must succeed; later drops reconnect), starts
- * the preview, runs `work` with the receiver as the stream source, and closes everything once.
+ * Logs in (the first attempt must succeed), runs the relay until interrupted, and closes everything
+ * once. `report` gets the started event, the events while running, and the stopped event.
  */
-async function withPreview(ctx: CommandContext, work: (source: PreviewReceiver) => Promise<void>): Promise<void> {
+async function runRelay(ctx: CommandContext, relaySettings: RelaySettings, report: (event: RelayEvent) => void): Promise<void> {
   const target = cameraTarget(ctx);
-  const receiver = new PreviewReceiver({ port: target.previewPort, cameraHost: target.host, logger: ctx.logger });
-  const session = new CameraSession(sessionOptions(ctx, true));
-  const notes = !ctx.out.json;
+  const camera = new Camera({ session: sessionOptions(ctx, true), preview: { port: target.previewPort } });
+  const runner = new RelayRunner(relaySettings, {
+    acquirePreview: () => camera.preview.acquire(),
+    releasePreview: () => camera.preview.release(),
+    onEvent: report,
+    logger: ctx.logger,
+  });
   try {
-    await receiver.start({ signal: ctx.signal });
-    await session.connect({ signal: ctx.signal });
-    if (notes) {
-      session.on('state', (state: string) => {
+    await camera.open().connect({ signal: ctx.signal });
+    if (!ctx.out.json) {
+      camera.on('state', (state) => {
         if (state === 'reconnecting') ctx.out.note(`camera ${target.host}:${target.port} lost; reconnecting`);
         if (state === 'ready') ctx.out.note(`camera ${target.host}:${target.port} back`);
       });
-      receiver.on('stalled', () => ctx.out.note(`no preview from ${target.host} on UDP port ${target.previewPort}`));
-      receiver.on('flowing', () => ctx.out.note(`preview flowing from ${target.host}`));
+      camera.preview.on('stalled', () => ctx.out.note(`no preview from ${target.host} on UDP port ${target.previewPort}`));
+      camera.preview.on('flowing', () => ctx.out.note(`preview flowing from ${target.host}`));
     }
-    session.startPreview();
-    await work(receiver);
+    report(await runner.start());
+    await untilAborted(ctx.signal);
+    report(await runner.stop());
   } finally {
-    session.stopPreview();
-    await session.close();
-    await receiver.stop();
+    await runner.stop();
+    await camera.close();
   }
 }

@@ -24,7 +24,7 @@
 import { BadInputError } from '../../errors';
 import { NalType, containsIdr } from '../h264/nal';
 import type { AccessUnit, ParameterSets } from '../types';
-import { RTP_HEADER_SIZE, writeRtpHeader } from './header';
+import { RTP_HEADER_SIZE } from './header';
 import { defaultRandom, randomUint, type RandomSource } from './random';
 import { Sequencer } from './sequencer';
 
@@ -38,6 +38,8 @@ export const PacketizerDefaults = {
   maxPayloadSize: 1400,
 } as const;
 
+/** First header byte: version 2 (RFC 3550 §5.1), P, X and CC zero. */
+const RTP_VERSION_BITS = 0x80;
 /** FU indicator + FU header, plus at least one byte of NAL data. */
 const MIN_PAYLOAD_SIZE = 3;
 /** Largest UDP payload over IPv4 (65535 - 8 - 20) minus the RTP header. */
@@ -59,7 +61,7 @@ export class H264Packetizer {
   readonly payloadType: number;
   readonly maxPayloadSize: number;
   readonly ssrc: number;
-  readonly timestampOffset: number;
+  private offset: number;
   private readonly sequencer: Sequencer;
   private packets = 0;
   private octets = 0;
@@ -69,17 +71,32 @@ export class H264Packetizer {
     this.payloadType = options.payloadType ?? PacketizerDefaults.payloadType;
     this.maxPayloadSize = options.maxPayloadSize ?? PacketizerDefaults.maxPayloadSize;
     this.ssrc = options.ssrc ?? randomUint(random, 32);
-    this.timestampOffset = options.timestampOffset ?? randomUint(random, 32);
+    this.offset = options.timestampOffset ?? randomUint(random, 32);
     checkInt('payloadType', this.payloadType, 0, 127);
     checkInt('maxPayloadSize', this.maxPayloadSize, MIN_PAYLOAD_SIZE, MAX_PAYLOAD_SIZE);
     checkInt('ssrc', this.ssrc, 0, 0xffffffff);
-    checkInt('timestampOffset', this.timestampOffset, 0, 0xffffffff);
+    checkInt('timestampOffset', this.offset, 0, 0xffffffff);
     this.sequencer = new Sequencer({ initial: options.initialSequence, random });
+  }
+
+  /** Added to every source timestamp, modulo 2^32 (RFC 3550 §5.1). */
+  get timestampOffset(): number {
+    return this.offset;
+  }
+
+  /** A new mapping of source time to RTP time (a sender honouring an announced RTP-Info rtptime). */
+  set timestampOffset(value: number) {
+    checkInt('timestampOffset', value, 0, 0xffffffff);
+    this.offset = value;
   }
 
   /** Sequence number of the next packet (RTP-Info `seq=`). */
   get nextSequence(): number {
     return this.sequencer.peek;
+  }
+
+  set nextSequence(value: number) {
+    this.sequencer.peek = value;
   }
 
   /** Packets sent so far (RTCP SR sender's packet count, RFC 3550 §6.4.1). */
@@ -98,41 +115,65 @@ export class H264Packetizer {
       throw new BadInputError(`access unit timestamp must be a finite number, got ${sourceTimestamp}`);
     }
     // >>> 0 is ToUint32: modulo 2^32, negative values included.
-    return (Math.floor(sourceTimestamp) + this.timestampOffset) >>> 0;
+    return (Math.floor(sourceTimestamp) + this.offset) >>> 0;
   }
 
   /**
    * Returns the RTP packets (header + payload) of one access unit, in send order. `parameterSets`
    * are sent in-band before an IDR access unit that does not carry its own SPS and PPS. An access
-   * unit with nothing to send (only AUDs) yields no packets.
+   * unit with nothing to send (only AUDs) yields no packets. Each packet is written once into a
+   * buffer of its exact size: no intermediate payload buffers.
    */
   packetize(au: AccessUnit, parameterSets?: ParameterSets): Buffer[] {
     const timestamp = this.rtpTimestamp(au.timestamp);
     const nalus = this.nalusToSend(au, parameterSets);
-    const payloads: Buffer[][] = []; // each payload as [prefix?, body] to avoid copying twice
-    for (const nal of nalus) {
-      if (nal.length <= this.maxPayloadSize) payloads.push([nal]);
-      else this.fragment(nal, payloads);
-    }
     const packets: Buffer[] = [];
-    for (let i = 0; i < payloads.length; i++) {
-      const parts = payloads[i];
-      const payloadLength = parts.reduce((sum, p) => sum + p.length, 0);
-      const packet = Buffer.allocUnsafe(RTP_HEADER_SIZE + payloadLength);
-      writeRtpHeader(packet, 0, {
-        marker: i === payloads.length - 1,
-        payloadType: this.payloadType,
-        sequenceNumber: this.sequencer.next(),
-        timestamp,
-        ssrc: this.ssrc,
-      });
-      let pos = RTP_HEADER_SIZE;
-      for (const part of parts) pos += part.copy(packet, pos);
-      packets.push(packet);
-      this.packets++;
-      this.octets += payloadLength;
+    const max = this.maxPayloadSize;
+    for (let k = 0; k < nalus.length; k++) {
+      const nal = nalus[k];
+      const lastNal = k === nalus.length - 1;
+      if (nal.length <= max) {
+        const packet = this.packet(lastNal, timestamp, nal.length);
+        nal.copy(packet, RTP_HEADER_SIZE);
+        packets.push(packet);
+        this.octets += nal.length;
+        continue;
+      }
+      // FU-A (RFC 6184 §5.8): balanced fragments of the NAL unit after its header byte.
+      const header = nal[0];
+      const bodyLength = nal.length - 1;
+      const count = Math.ceil(bodyLength / (max - 2));
+      const base = Math.floor(bodyLength / count);
+      const larger = bodyLength % count; // the first `larger` fragments carry one byte more
+      const fuIndicator = (header & 0xe0) | NalType.FU_A;
+      let offset = 1;
+      for (let i = 0; i < count; i++) {
+        const size = base + (i < larger ? 1 : 0);
+        const lastFragment = i === count - 1;
+        const packet = this.packet(lastNal && lastFragment, timestamp, 2 + size);
+        packet[RTP_HEADER_SIZE] = fuIndicator;
+        packet[RTP_HEADER_SIZE + 1] = (i === 0 ? 0x80 : 0) | (lastFragment ? 0x40 : 0) | (header & 0x1f);
+        nal.copy(packet, RTP_HEADER_SIZE + 2, offset, offset + size);
+        offset += size;
+        packets.push(packet);
+        this.octets += 2 + size;
+      }
     }
     return packets;
+  }
+
+  /** A packet buffer for `payloadLength` bytes with its header written (marker on the AU's last packet, §5.1). */
+  private packet(marker: boolean, timestamp: number, payloadLength: number): Buffer {
+    const packet = Buffer.allocUnsafe(RTP_HEADER_SIZE + payloadLength);
+    // The fixed header of RFC 3550 §5.1 (V=2, no padding, extension or CSRC); every field was
+    // validated once at construction, so it is written directly (writeRtpHeader checks each call).
+    packet[0] = RTP_VERSION_BITS;
+    packet[1] = (marker ? 0x80 : 0) | this.payloadType;
+    packet.writeUInt16BE(this.sequencer.next(), 2);
+    packet.writeUInt32BE(timestamp, 4);
+    packet.writeUInt32BE(this.ssrc, 8);
+    this.packets++;
+    return packet;
   }
 
   /** The NAL units to send: no AUDs, no empty units, no start codes, parameter sets in front of IDRs. */
@@ -159,24 +200,6 @@ export class H264Packetizer {
       else nalus.unshift(parameterSets.sps);
     }
     return nalus;
-  }
-
-  /** Appends the FU-A payloads of one NAL unit (RFC 6184 §5.8). */
-  private fragment(nal: Buffer, payloads: Buffer[][]): void {
-    const header = nal[0];
-    const body = nal.subarray(1);
-    const perFragment = this.maxPayloadSize - 2;
-    const count = Math.ceil(body.length / perFragment);
-    const base = Math.floor(body.length / count);
-    const larger = body.length % count; // the first `larger` fragments carry one byte more
-    let offset = 0;
-    for (let i = 0; i < count; i++) {
-      const size = base + (i < larger ? 1 : 0);
-      const fuIndicator = (header & 0xe0) | NalType.FU_A;
-      const fuHeader = (i === 0 ? 0x80 : 0) | (i === count - 1 ? 0x40 : 0) | (header & 0x1f);
-      payloads.push([Buffer.from([fuIndicator, fuHeader]), body.subarray(offset, offset + size)]);
-      offset += size;
-    }
   }
 }
 

@@ -29,6 +29,14 @@ export class Sequencer {
     return this.nextValue;
   }
 
+  /** Continues from `value` (a sender honouring the sequence number it announced). */
+  set peek(value: number) {
+    if (!Number.isInteger(value) || value < 0 || value > 0xffff) {
+      throw new BadInputError(`RTP sequence number must be 0-65535, got ${value}`);
+    }
+    this.nextValue = value;
+  }
+
   /** How many times the sequence wrapped from 65535 to 0. */
   get rollOverCount(): number {
     return this.rollovers;

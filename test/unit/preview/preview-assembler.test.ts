@@ -3,7 +3,7 @@ import { NalType, nalType } from '../../../src/media/h264';
 import { AccessUnit } from '../../../src/media/types';
 import { PreviewType } from '../../../src/protocol/constants';
 import { encodePreviewDatagram, PreviewDatagram } from '../../../src/protocol/preview';
-import { PreviewAssembler, PreviewAssemblerOptions } from '../../../src/session/preview-assembler';
+import { PreviewAssembler, PreviewAssemblerOptions } from '../../../src/preview/assembler';
 import { randomBytes } from '../protocol/random';
 import { cameraDatagrams, clipAccessUnits, clipFrames, decodeAll, timePacketIndexes } from './camera-datagrams';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { PreviewClock } from '../../../src/session/preview-clock';
-import { RateMeter } from '../../../src/session/preview-rate';
-import { SequenceTracker, SequenceVerdict } from '../../../src/session/preview-sequence';
+import { PreviewClock } from '../../../src/preview/clock';
+import { RateMeter } from '../../../src/preview/rate';
+import { SequenceTracker, SequenceVerdict } from '../../../src/preview/sequence';
 
 describe('preview: SequenceTracker (RFC 3550 A.1 rules on the 16-bit preview sequence)', () => {
   const cases: Array<{ name: string; seqs: number[]; want: Array<SequenceVerdict['kind'] | `gap ${number}`> }> = [

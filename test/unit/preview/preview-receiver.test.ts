@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import * as sinon from 'sinon';
 import { ActionCamError } from '../../../src/errors';
 import { AccessUnit } from '../../../src/media/types';
-import { PreviewReceiver, PreviewReceiverOptions } from '../../../src/session/preview-receiver';
+import { PreviewReceiver, PreviewReceiverOptions } from '../../../src/preview/receiver';
 import { cameraDatagrams, clipAccessUnits, clipFrames } from './camera-datagrams';
 
 const LOOPBACK = '127.0.0.1';

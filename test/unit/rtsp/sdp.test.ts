@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { BadInputError } from '../../../src/errors';
-import { buildSdp, type SdpOptions } from '../../../src/rtsp/sdp';
+import { buildSdp, type SdpOptions } from '../../../src/media/sdp';
 import { loadClip } from '../../helpers/clip';
 
 const SPROP = 'Z0LAHtkBQfsBEAAAAwAQAAADAeDxYuSA,aMuMsg==';

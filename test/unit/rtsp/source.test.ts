@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as sinon from 'sinon';
-import { waitForParameterSets } from '../../../src/rtsp/source';
+import { waitForParameterSets } from '../../../src/media/source';
 import { FakeSource } from '../../helpers/fake-source';
 
 describe('rtsp/source waitForParameterSets', () => {

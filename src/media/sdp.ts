@@ -20,9 +20,9 @@
  * SPS/PPS from the in-band copies the packetizer sends before each IDR. Lines end in CRLF.
  */
 import { BadInputError } from '../errors';
-import { profileLevelId, spropParameterSets } from '../media/h264/sps';
-import { defaultRandom, randomUint, type RandomSource } from '../media/rtp/random';
-import type { ParameterSets } from '../media/types';
+import { profileLevelId, spropParameterSets } from './h264/sps';
+import { defaultRandom, randomUint, type RandomSource } from './rtp/random';
+import type { ParameterSets } from './types';
 
 export const SdpDefaults = {
   /** RFC 4566 §5.2: "-" when the originator has no user id. */

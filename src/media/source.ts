@@ -2,7 +2,7 @@
  * What the RTSP server streams: one live H.264 source (the camera preview, a simulator, a test clip).
  */
 import type { EventEmitter } from 'events';
-import type { AccessUnit, ParameterSets } from '../media/types';
+import type { AccessUnit, ParameterSets } from './types';
 
 /**
  * A live stream of access units. Emits 'accessUnit' (AccessUnit) in decoding order with 90 kHz

@@ -10,7 +10,7 @@
  *   as a broken stream. Until that happens the output is exactly `(elapsedMs * 90) mod 2^32`.
  * Pure: no timers.
  */
-import { PreviewDefaults } from './preview-defaults';
+import { PreviewDefaults } from './defaults';
 
 const TWO_32 = 0x1_0000_0000;
 const HALF = 0x8000_0000;

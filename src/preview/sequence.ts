@@ -5,7 +5,7 @@
  * datagram, and a large jump is only believed - as a sender restart - once the next datagram follows it.
  * Pure: no sockets, no timers.
  */
-import { PreviewDefaults } from './preview-defaults';
+import { PreviewDefaults } from './defaults';
 
 export type SequenceVerdict =
   /** First datagram seen, or the one after a reset(). */
@@ -27,6 +27,13 @@ export interface SequenceTrackerOptions {
 }
 
 const MOD = 0x10000;
+
+// The verdicts without data are shared: tracking a datagram allocates nothing unless it reveals a gap.
+const FIRST: SequenceVerdict = Object.freeze({ kind: 'first' });
+const NEXT: SequenceVerdict = Object.freeze({ kind: 'next' });
+const LATE: SequenceVerdict = Object.freeze({ kind: 'late' });
+const JUMP: SequenceVerdict = Object.freeze({ kind: 'jump' });
+const RESTART: SequenceVerdict = Object.freeze({ kind: 'restart' });
 
 export class SequenceTracker {
   private readonly maxDropout: number;
@@ -50,13 +57,13 @@ export class SequenceTracker {
     seq &= 0xffff;
     if (this.expected === undefined) {
       this.expected = (seq + 1) % MOD;
-      return { kind: 'first' };
+      return FIRST;
     }
     const ahead = (seq - this.expected + MOD) % MOD; // 0 = in order; wraps at 2^16 like the counter
     if (ahead === 0) {
       this.probation = undefined;
       this.expected = (seq + 1) % MOD;
-      return { kind: 'next' };
+      return NEXT;
     }
     if (ahead < this.maxDropout) {
       this.probation = undefined;
@@ -64,14 +71,14 @@ export class SequenceTracker {
       return { kind: 'gap', lost: ahead };
     }
     const behind = MOD - ahead; // 1 = a duplicate of the newest datagram
-    if (behind <= this.maxMisorder) return { kind: 'late' };
+    if (behind <= this.maxMisorder) return LATE;
     if (this.probation === seq) {
       this.probation = undefined;
       this.expected = (seq + 1) % MOD;
-      return { kind: 'restart' };
+      return RESTART;
     }
     this.probation = (seq + 1) % MOD;
-    return { kind: 'jump' };
+    return JUMP;
   }
 
   /** Forget the history: the next datagram is 'first'. */

@@ -1,17 +1,17 @@
 /**
  * Defaults of the preview path (UDP datagrams -> access units), each with its reason.
- * The relay's own defaults live in src/relay/defaults.ts.
+ * The outputs' own defaults live beside them (src/relay/defaults.ts, src/rtsp/defaults.ts).
  */
 import { Defaults } from '../protocol/constants';
 
 export const PreviewDefaults = {
-  /** Listen on every interface: the camera sends to whichever of our addresses issued 01FF (PROTOCOL.md §1). */
+  /** Listen on every interface: the camera sends to whichever of our addresses issued 01FF (docs/PROTOCOL.md §1). */
   host: '0.0.0.0',
-  /** The camera always streams to UDP 6669; the port is not negotiated (PROTOCOL.md §1, §4). */
+  /** The camera always streams to UDP 6669; the port is not negotiated (docs/PROTOCOL.md §1, §4). */
   port: Defaults.previewPort,
   /**
    * Frames between the time packet that closes an access unit and the one that stamps it.
-   * 0 = "a time packet closes and stamps the data before it" (ARCHITECTURE.md Decisions, PROTOCOL.md §4.3).
+   * 0 = "a time packet closes and stamps the data before it" (docs/ARCHITECTURE.md Decisions, docs/PROTOCOL.md §4.3).
    */
   timePacketOffset: 0,
   /** Largest |timePacketOffset| accepted: S1 was two packets off; more means a misreading, not a camera. */
@@ -31,7 +31,9 @@ export const PreviewDefaults = {
   hexLogLimit: 16,
   /** No datagram for this long = 'stalled': Wi-Fi gone, camera asleep or the control session dropped. */
   stallAfterMs: 3000,
-  /** How often the receiver emits 'stats'; also the window of the fps estimate. */
+  /** Window of the frame-rate estimate: a second, so the status shows the camera's rate, not a jitter of it. */
+  rateWindowMs: 1000,
+  /** Period of the receiver's 'stats' event (its timer runs only while someone listens). */
   statsIntervalMs: 1000,
   /** Bad or foreign datagrams logged (debug) before the log goes quiet; the counters keep counting. */
   badDatagramLogLimit: 16,

@@ -1,16 +1,20 @@
 /**
- * The engine of an `actioncam-rtp-relay` node: holds the camera's shared preview and turns it into
- * an RTSP server (many players) or a plain RTP stream (one destination), and reports what happens
- * as relay events (the node's output) without knowing anything about Node-RED.
+ * RelayRunner: one camera preview as an RTSP server (many players) or a plain RTP stream (one
+ * destination), started and stopped as a unit, reporting what happens as relay events. The
+ * actioncam-rtp-relay node and the `actioncam relay` / `actioncam rtsp` commands both run it, so the
+ * pipeline (shared preview -> output) is wired in this one place.
  *
  * States: stopped -> starting -> running -> stopping -> stopped. start() while running and stop()
  * while stopped are no-ops that report the current state, so "start" from a flow is idempotent.
+ *
+ * RTSP RECORD: a player's RECORD calls setRecording(true) and the end of that player's session
+ * setRecording(false); the RTSP server itself knows nothing of cameras.
  */
-import type { Logger } from '../../src/logger';
-import { RtpRelay } from '../../src/relay/rtp-relay';
-import { RtspServer } from '../../src/rtsp/server';
-import type { RtspSessionEvent } from '../../src/rtsp/server';
-import type { PreviewReceiver } from '../../src/session/preview-receiver';
+import type { Logger } from '../logger';
+import type { LivePreview } from '../preview/live-preview';
+import { RtspServer } from '../rtsp/server';
+import type { RtspSessionEvent } from '../rtsp/server';
+import { RtpRelay } from './rtp-relay';
 
 export type RelayMode = 'rtsp' | 'rtp';
 export type RelayState = 'stopped' | 'starting' | 'running' | 'stopping';
@@ -54,10 +58,11 @@ export interface RelayEvent {
 }
 
 export interface RelayDeps {
-  acquirePreview(): Promise<PreviewReceiver>;
+  /** Holds the camera's shared preview (LivePreview.acquire, or a config node's wrapper of it). */
+  acquirePreview(): Promise<LivePreview>;
   releasePreview(): Promise<void>;
-  /** RTSP RECORD from a player starts (true) / stops (false) the camera's SD recording. */
-  onRecord?: (start: boolean) => Promise<void>;
+  /** The camera's SD recording: RTSP RECORD starts it (true), the end of that session stops it (false). */
+  setRecording?: (on: boolean) => Promise<void>;
   /** What happens by itself while running: players come and go ("clients"), the SDP changes ("sdp"). */
   onEvent(event: RelayEvent): void;
   logger?: Logger;
@@ -65,7 +70,9 @@ export interface RelayDeps {
 
 export class RelayRunner {
   private current: RelayState = 'stopped';
-  private preview: PreviewReceiver | undefined;
+  private preview: LivePreview | undefined;
+  /** RTSP sessions that started the camera's recording with RECORD. */
+  private readonly recorders = new Set<string>();
   private server: RtspServer | undefined;
   private relay: RtpRelay | undefined;
   private url: string | undefined;
@@ -129,8 +136,9 @@ export class RelayRunner {
     return this.describe('started');
   }
 
-  private async startRtsp(source: PreviewReceiver): Promise<void> {
+  private async startRtsp(source: LivePreview): Promise<void> {
     const { bind, rtspPort, path, maxPayload, auth } = this.settings;
+    const setRecording = this.deps.setRecording;
     const server = new RtspServer({
       source,
       host: bind,
@@ -138,11 +146,17 @@ export class RelayRunner {
       path,
       maxPayloadSize: maxPayload,
       auth,
-      onRecord: this.deps.onRecord,
+      onRecord: setRecording
+        ? async (session) => {
+            await setRecording(true);
+            this.recorders.add(session.id);
+          }
+        : undefined,
       logger: this.deps.logger,
     });
     server.on('session', (e: RtspSessionEvent) => {
       if (server !== this.server) return;
+      if (e.event !== 'play') this.sessionEnded(e.id);
       const event = this.describe('clients');
       event.client = { id: e.id, change: e.event, remote: e.remote, transport: e.transport };
       this.deps.onEvent(event);
@@ -151,7 +165,15 @@ export class RelayRunner {
     this.url = (await server.listen()).url;
   }
 
-  private async startRtp(source: PreviewReceiver): Promise<void> {
+  /** A session that started the recording is gone: stop it (best effort; a failure is logged). */
+  private sessionEnded(id: string): void {
+    if (!this.recorders.delete(id) || !this.deps.setRecording) return;
+    this.deps.setRecording(false).catch((err: unknown) => {
+      this.deps.logger?.warn(`relay: stopping the recording failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+
+  private async startRtp(source: LivePreview): Promise<void> {
     const { host, port, maxPayload, sdpFile } = this.settings;
     const relay = new RtpRelay({ source, host, port, maxPayloadSize: maxPayload, sdpFile: sdpFile || undefined, logger: this.deps.logger });
     relay.on('sdp', (sdp: string) => {
@@ -179,6 +201,7 @@ export class RelayRunner {
     this.url = undefined;
     this.sdp = undefined;
     await Promise.allSettled([server?.close(), relay?.stop()]);
+    for (const id of [...this.recorders]) this.sessionEnded(id);
     if (preview) {
       this.preview = undefined;
       await this.deps.releasePreview().catch(() => undefined);
