@@ -13,7 +13,7 @@
 import * as os from 'node:os';
 import type { AccessUnit } from '../src/media/types';
 import { CLIP_FRAME_TICKS, loadClip } from '../test/helpers/clip';
-import { subjects, type Mp4Path, type Mp4Subject, type SubjectOutput } from './mp4-subjects';
+import { setMemoryPass, subjects, type Mp4Path, type Mp4Subject, type SubjectOutput } from './mp4-subjects';
 
 /** Default frames per subject per round: 22 min of the 15 fps clip, long enough for CPU time to be read well. */
 const DEFAULT_FRAMES = 20000;
@@ -91,6 +91,11 @@ async function benchPath(path: Mp4Path, frames: readonly AccessUnit[], rounds: n
       outputs[i] = output;
     }
   }
+  // Untimed: what each muxer keeps alive while it runs (forced GCs would distort the CPU figures).
+  const retained: Array<number | undefined> = [];
+  setMemoryPass(true);
+  for (const s of list) retained.push(s.missing ? undefined : (await s.run(frames, loadClip().parameterSets)).peakRetained);
+  setMemoryPass(false);
   return list.map((s, i) => ({
     path,
     subject: s.name,
@@ -98,7 +103,7 @@ async function benchPath(path: Mp4Path, frames: readonly AccessUnit[], rounds: n
     usPerFrame: s.missing ? undefined : median(times[i]),
     ratio: s.missing ? undefined : median(ratios[i]),
     ratioRange: s.missing ? undefined : [Math.min(...ratios[i]), Math.max(...ratios[i])],
-    output: outputs[i],
+    output: outputs[i] && { ...outputs[i], peakRetained: retained[i] ?? 0 },
   }));
 }
 
@@ -108,18 +113,19 @@ function markdown(rows: Row[], frames: number, rounds: number): string {
     `MP4 muxing, ${frames} frames of the committed 320x240 clip per subject, median of ${rounds} rounds`,
     `(Node ${process.version}, ${cpu}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)})`,
     '',
-    '| path | subject | CPU µs/frame | × baseline | (min–max) | outputs | max frames waiting |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| path | subject | CPU µs/frame | × baseline | (min–max) | outputs | max frames waiting | peak retained |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
-    if (r.missing) lines.push(`| ${r.path} | ${r.subject} | ${r.missing} | | | | |`);
-    else lines.push(`| ${r.path} | ${r.subject} | ${r.usPerFrame?.toFixed(2)} | ${r.ratio?.toFixed(2)} | ${r.ratioRange?.map((x) => x.toFixed(2)).join('–')} | ${r.output?.outputs} | ${r.output?.maxFramesWaiting} |`);
+    if (r.missing) lines.push(`| ${r.path} | ${r.subject} | ${r.missing} | | | | | |`);
+    else lines.push(`| ${r.path} | ${r.subject} | ${r.usPerFrame?.toFixed(2)} | ${r.ratio?.toFixed(2)} | ${r.ratioRange?.map((x) => x.toFixed(2)).join('–')} | ${r.output?.outputs} | ${r.output?.maxFramesWaiting} | ${((r.output?.peakRetained ?? 0) / 2 ** 20).toFixed(1)} MiB |`);
   }
   return `${lines.join('\n')}\n`;
 }
 
 async function main(): Promise<void> {
   const { frames: count, rounds, json } = parseArgs(process.argv.slice(2));
+  if (!(globalThis as { gc?: unknown }).gc) process.stderr.write('mp4-bench: run node with --expose-gc for the retained-memory column\n');
   const frames = timeline(count);
   const rows = [...(await benchPath('fragment', frames, rounds)), ...(await benchPath('clip', frames, rounds))];
   process.stdout.write(json ? `${JSON.stringify({ node: process.version, frames: count, rounds, rows }, null, 2)}\n` : markdown(rows, count, rounds));

@@ -26,6 +26,27 @@ export interface SubjectOutput {
   outputs: number;
   /** Most frames pushed in a row without any new output byte: how long a frame waits to be sent. */
   maxFramesWaiting: number;
+  /**
+   * Most JS heap + ArrayBuffer memory the muxer kept alive during the run (bytes), sampled after a
+   * full GC every MEMORY_SAMPLE_FRAMES frames; only in the untimed memory pass (setMemoryPass(true)).
+   */
+  peakRetained: number;
+}
+
+/** Frames between memory samples in the memory pass. */
+const MEMORY_SAMPLE_FRAMES = 500;
+let memoryPass = false;
+
+/** Memory pass: sample retained memory (with forced GCs, so never in a timed run). Needs --expose-gc. */
+export function setMemoryPass(on: boolean): void {
+  memoryPass = on;
+}
+
+function memoryInUse(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 }
 
 export interface Mp4Subject {
@@ -45,6 +66,15 @@ class Sink {
   maxFramesWaiting = 0;
   private waiting = 0;
   private seenAtPush = 0;
+  private pushes = 0;
+  private readonly memoryAtStart = memoryPass ? memoryInUse() : 0;
+  private peakMemory = 0;
+
+  private sampleMemory(): void {
+    if (!memoryPass) return;
+    const growth = memoryInUse() - this.memoryAtStart;
+    if (growth > this.peakMemory) this.peakMemory = growth;
+  }
 
   write(n: number): void {
     this.bytes += n;
@@ -57,10 +87,12 @@ class Sink {
     else this.waiting = 0;
     this.seenAtPush = this.outputs;
     if (this.waiting > this.maxFramesWaiting) this.maxFramesWaiting = this.waiting;
+    if (++this.pushes % MEMORY_SAMPLE_FRAMES === 0) this.sampleMemory();
   }
 
   result(): SubjectOutput {
-    return { bytes: this.bytes, outputs: this.outputs, maxFramesWaiting: this.maxFramesWaiting };
+    this.sampleMemory();
+    return { bytes: this.bytes, outputs: this.outputs, maxFramesWaiting: this.maxFramesWaiting, peakRetained: this.peakMemory };
   }
 }
 
