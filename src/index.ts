@@ -16,6 +16,7 @@ export * from './http';
 export type { AccessUnit, ParameterSets } from './media/types';
 export * as h264 from './media/h264';
 export * as rtp from './media/rtp';
+export * as mp4 from './media/mp4';
 export * from './relay';
 export { RtspServer, RtspDefaults, waitForParameterSets, buildSdp } from './rtsp';
 export type { RtspListenInfo, RtspServerOptions, RtspServerStats, RtspSessionEvent, RtspAuthOptions, StreamSource, SdpOptions } from './rtsp';
