@@ -30,6 +30,20 @@ export const FULL_BOX_EXTRA = 4;
 
 const UINT32_LIMIT = 2 ** 32;
 
+/** Box types seen so far as big-endian 32-bit codes; a few dozen entries at most (the types this folder writes). */
+const FOURCC_CODES = new Map<string, number>();
+
+/** A four-character box type as the 32-bit number its bytes spell. */
+export function fourccCode(type: string): number {
+  let code = FOURCC_CODES.get(type);
+  if (code === undefined) {
+    if (!/^[\x20-\x7e]{4}$/.test(type)) throw new BadInputError(`mp4: box type ${JSON.stringify(type)} is not four printable ASCII characters`);
+    code = Buffer.from(type, 'latin1').readUInt32BE(0);
+    FOURCC_CODES.set(type, code);
+  }
+  return code;
+}
+
 /**
  * A cursor over a Buffer the caller sized exactly. Every write advances `pos`; `done()` checks the
  * buffer was filled to the last byte, so a miscounted size is a thrown bug, not a corrupt file
@@ -55,7 +69,9 @@ export class ByteWriter {
   }
 
   u24(v: number): this {
-    this.buf.writeUIntBE(v, this.pos, 3);
+    this.buf[this.pos] = v >>> 16;
+    this.buf[this.pos + 1] = v >>> 8;
+    this.buf[this.pos + 2] = v;
     this.pos += 3;
     return this;
   }
@@ -74,11 +90,9 @@ export class ByteWriter {
     return this;
   }
 
-  /** Four ASCII characters, e.g. 'moov'. */
+  /** Four ASCII characters, e.g. 'moov' (as a cached 32-bit code: no string encoding per frame). */
   fourcc(type: string): this {
-    this.buf.write(type, this.pos, 4, 'latin1');
-    this.pos += 4;
-    return this;
+    return this.u32(fourccCode(type));
   }
 
   bytes(src: Uint8Array): this {
