@@ -1,5 +1,5 @@
 /**
- * Hostile input to the muxer (DESIGN.md rule 9): random and bit-flipped parameter sets only ever
+ * Hostile input to the muxer: random and bit-flipped parameter sets only ever
  * throw ProtocolError, and random access units, durations and timestamps either give a fragment or
  * clip that the box parser reads back whole, or throw BadInputError. Seeded, so failures reproduce.
  */
