@@ -18,6 +18,7 @@ export * from './http';
 export type { AccessUnit, ParameterSets } from './media/types';
 export * as h264 from './media/h264';
 export * as rtp from './media/rtp';
+export * as mp4 from './media/mp4';
 export { waitForParameterSets, type StreamSource } from './media/source';
 export { buildSdp, type SdpOptions } from './media/sdp';
 export * from './relay';
