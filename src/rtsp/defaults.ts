@@ -33,6 +33,14 @@ export const RtspDefaults = {
   senderReportIntervalMs: 5000,
   /** Digest nonces are stateless (HMAC of their expiry); a stale one gets a fresh challenge. */
   nonceLifetimeMs: 5 * 60 * 1000,
+  /** A request (head and body) or interleaved frame must be complete this long after its first byte.
+   * Players write a request in one segment; 10 s is gortsplib's ReadTimeout. A slow trickle (the
+   * slowloris attack) is closed after it. */
+  requestTimeoutMs: 10_000,
+  /** A connection without a session that completes no request for this long is closed (a leftover
+   * probe, or one holding a slot); capped by sessionTimeoutS so it never outlives what a session
+   * would. Trickled bytes and interleaved frames do not count, only complete requests and replies. */
+  idleTimeoutMs: 60_000,
   /** Realm shown by players when they ask for credentials. */
   realm: 'actioncam',
   /** After a fatal protocol error the reply is flushed with end(); a peer that never reads is

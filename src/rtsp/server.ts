@@ -2,9 +2,12 @@
  * RtspServer: serves one live H.264 StreamSource at rtsp://host:port/path to many clients at once,
  * over UDP (one shared RTP/RTCP port pair) or TCP-interleaved (RFC 2326 §10.12).
  *
- * The server owns every socket and the single housekeeping timer (session reaper, idle connection
- * reaper, RTCP sender reports). Sessions are ClientSession state machines; each has a ClientStream
- * with its own packetizer. The contract it satisfies is shared/RTSP-CLIENTS.md §7.
+ * The server owns every socket and the single housekeeping timer (session reaper, connection
+ * deadlines, RTCP sender reports), which runs only while a connection or a session exists: an idle
+ * server wakes nobody. Sessions are ClientSession state machines; each has a ClientStream with its
+ * own packetizer. The contract it satisfies is docs/RTSP-CLIENTS.md §7.
+ *
+ * Each connection's request and idle deadlines are checked by the tick (RtspConnection.overdue).
  *
  * Events: 'session' (RtspSessionEvent). Never 'error': failures are logged and answered.
  */
@@ -37,6 +40,8 @@ export interface RtspSessionEvent {
 export interface RtspServerStats {
   /** Sessions (set up, playing or paused). */
   clients: number;
+  /** Open RTSP connections. */
+  connections: number;
   playing: number;
   /** RTP packets and bytes (headers included) sent to all clients since listen(). */
   packetsSent: number;
@@ -144,8 +149,6 @@ export class RtspServer extends EventEmitter {
       this.listenInfo = { host, port: bound, url: buildRtspUrl(host, bound, path) };
       this.state = 'listening';
       this.fanOut.attach();
-      const tickMs = Math.max(MIN_TICK_MS, Math.min(MAX_TICK_MS, (this.config.sessionTimeoutS * 1000) / 4));
-      this.tickTimer = setInterval(() => this.tick(), tickMs);
       this.config.logger.info(`rtsp: serving ${this.listenInfo.url} (RTP/RTCP UDP ${this.udp.ports.join('-')})`);
       return { ...this.listenInfo };
     } catch (err) {
@@ -177,7 +180,7 @@ export class RtspServer extends EventEmitter {
   stats(): RtspServerStats {
     let playing = 0;
     for (const { session } of this.sessions.values()) if (session.state === 'playing') playing++;
-    return { clients: this.sessions.size, playing, ...this.fanOut.stats() };
+    return { clients: this.sessions.size, connections: this.connections.size, playing, ...this.fanOut.stats() };
   }
 
   private async shutdown(): Promise<void> {
@@ -210,10 +213,13 @@ export class RtspServer extends EventEmitter {
       logger: this.config.logger,
       serverName: RtspDefaults.serverName,
       lingerMs: RtspDefaults.lingerMs,
+      requestTimeoutMs: this.config.requestTimeoutMs,
+      idleTimeoutMs: this.config.idleTimeoutMs,
       limits: this.config.limits,
       now: this.config.now,
     });
     this.connections.set(conn.id, conn);
+    this.startTick();
     this.config.logger.debug(`rtsp: connection from ${conn.remote}`);
   }
 
@@ -225,6 +231,7 @@ export class RtspServer extends EventEmitter {
     for (const entry of [...this.sessions.values()]) {
       if (entry.session.connectionId === conn.id && entry.session.transport?.kind === 'tcp') this.endSession(entry, 'closed');
     }
+    this.stopTickWhenIdle();
   }
 
   private touchConnection(conn: RtspConnection): void {
@@ -276,6 +283,7 @@ export class RtspServer extends EventEmitter {
     session.setup(transport);
     const entry: SessionEntry = { session, stream };
     this.sessions.set(session.id, entry);
+    this.startTick();
     config.logger.debug(`rtsp: ${conn.remote}: session ${session.id} set up over ${transport.kind}`);
     return entry;
   }
@@ -302,6 +310,7 @@ export class RtspServer extends EventEmitter {
     stream.pause();
     stream.sendBye(); // VLC closes the track on BYE; others ignore it (RTSP-CLIENTS.md §5)
     this.config.logger.debug(`rtsp: session ${session.id} of ${session.remote} ended (${reason})`);
+    this.stopTickWhenIdle();
     if (session.recording && this.config.onRecord) {
       this.config.onRecord(false).catch((err: unknown) => {
         this.config.logger.warn(`rtsp: stopping the recording failed: ${(err as Error).message ?? String(err)}`);
@@ -310,22 +319,46 @@ export class RtspServer extends EventEmitter {
     this.emitSession(reason, entry);
   }
 
+  /** Runs the housekeeping tick while a connection or a session exists. */
+  private startTick(): void {
+    if (this.tickTimer || this.state !== 'listening') return;
+    const tickMs = Math.max(MIN_TICK_MS, Math.min(MAX_TICK_MS, (this.config.sessionTimeoutS * 1000) / 4));
+    this.tickTimer = setInterval(() => this.tick(), tickMs);
+  }
+
+  /** With nothing left to watch, the server sleeps until the next connection. */
+  private stopTickWhenIdle(): void {
+    if (this.tickTimer && this.connections.size === 0 && this.sessions.size === 0) {
+      clearInterval(this.tickTimer);
+      this.tickTimer = undefined;
+    }
+  }
+
   private tick(): void {
     const now = this.config.now();
+    this.reapSessions(now);
+    this.reapConnections(now);
+    this.fanOut.tick(now);
+    this.stopTickWhenIdle();
+  }
+
+  private reapSessions(now: number): void {
     for (const entry of [...this.sessions.values()]) {
       if (entry.session.expired(now)) this.endSession(entry, 'timeout');
     }
-    // A connection without a session that stays silent for a session timeout is a leftover probe.
-    const idleMs = this.config.sessionTimeoutS * 1000;
-    for (const conn of this.connections.values()) {
-      if (now - conn.lastActivity > idleMs && !this.hasSessions(conn)) conn.destroy();
-    }
-    this.fanOut.tick(now);
   }
 
-  private hasSessions(conn: RtspConnection): boolean {
-    for (const { session } of this.sessions.values()) if (session.connectionId === conn.id) return true;
-    return false;
+  /** Closes connections past their request or idle deadline (a connection with a session is never idle). */
+  private reapConnections(now: number): void {
+    const withSessions = new Set<number>();
+    for (const { session } of this.sessions.values()) withSessions.add(session.connectionId);
+    for (const conn of [...this.connections.values()]) {
+      const why = conn.overdue(now, withSessions.has(conn.id));
+      if (!why) continue;
+      this.config.logger.debug(`rtsp: closing ${conn.remote}: ${why}`);
+      conn.destroy();
+      this.connections.delete(conn.id); // its 'close' follows; a slot freed now is free for the caller
+    }
   }
 
   private emitSession(event: RtspSessionEvent['event'], entry: SessionEntry): void {
