@@ -43,7 +43,9 @@ export interface ServerCore {
   udpPorts(): PortPair;
   /** o= session id of the SDP, stable for the server's lifetime. */
   readonly sdpSessionId: number;
-  sessionCount(): number;
+  /** A new session for `conn` may be set up: throws RtspError(503) beyond maxClients or the
+   * per-address cap (expired sessions are reaped first). */
+  admitSession(conn: RtspConnection): void;
   findSession(id: string): SessionEntry | undefined;
   sessionsOf(conn: RtspConnection): SessionEntry[];
   /** SETUP: creates the session (or re-negotiates an existing one) in state ready. */
@@ -175,9 +177,7 @@ function setup(
   }
   const chosen = chooseTransport(parseTransport(header), conn, core.udpPorts(), taken);
   if (!chosen) throw new RtspError(RtspStatus.UNSUPPORTED_TRANSPORT, `unsupported Transport "${header}"`);
-  if (!entry && core.sessionCount() >= core.config.maxClients) {
-    throw new RtspError(RtspStatus.SERVICE_UNAVAILABLE, `already ${core.config.maxClients} sessions`);
-  }
+  if (!entry) core.admitSession(conn);
   const created = core.setupSession(conn, chosen.transport, entry);
   const reply: TransportSpec = { ...chosen.reply, ssrc: created.stream.ssrc };
   return ok(created, [['Transport', formatTransport(reply)]]);

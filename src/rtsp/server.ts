@@ -7,7 +7,8 @@
  * server wakes nobody. Sessions are ClientSession state machines; each has a ClientStream with its
  * own packetizer. The contract it satisfies is docs/RTSP-CLIENTS.md §7.
  *
- * Each connection's request and idle deadlines are checked by the tick (RtspConnection.overdue).
+ * Connections and sessions are capped in all and per client address (admission.ts); each
+ * connection's request and idle deadlines are checked by the tick (RtspConnection.overdue).
  *
  * Events: 'session' (RtspSessionEvent). Never 'error': failures are logged and answered.
  */
@@ -16,6 +17,7 @@ import { EventEmitter } from 'events';
 import * as net from 'net';
 import { BadInputError, InvalidStateError } from '../errors';
 import { randomUint } from '../media/rtp/random';
+import { Admission } from './admission';
 import { DigestAuthenticator } from './auth';
 import { ClientSession, type SessionEndReason, type SessionTransport } from './client-session';
 import { ClientStream, type MediaSink, type PlayStart } from './client-stream';
@@ -72,6 +74,7 @@ export class RtspServer extends EventEmitter {
   private readonly udp: UdpTransport;
   private readonly core: ServerCore;
   private readonly handler: ConnectionHandler;
+  private readonly admission: Admission;
   private readonly cname = `actioncam-${randomBytes(4).toString('hex')}`;
   private state: ServerState = 'idle';
   private tcp: net.Server | undefined;
@@ -85,6 +88,10 @@ export class RtspServer extends EventEmitter {
     super();
     this.config = resolveRtspOptions(options);
     const { config } = this;
+    const maxConnections = config.maxClients * CONNECTIONS_PER_CLIENT;
+    const { maxConnectionsPerAddress, maxClients: maxSessions, maxSessionsPerAddress } = config;
+    const limits = { maxConnections, maxConnectionsPerAddress, maxSessions, maxSessionsPerAddress };
+    this.admission = new Admission(limits, config.logger, RtspDefaults.refusalLogIntervalMs, config.now);
     this.fanOut = new FanOut(config.source, config.now, config.logger);
     this.udp = new UdpTransport({
       host: config.host,
@@ -99,7 +106,7 @@ export class RtspServer extends EventEmitter {
       auth,
       sdpSessionId,
       udpPorts: () => this.udp.ports,
-      sessionCount: () => this.sessions.size,
+      admitSession: (conn) => this.admitSession(conn),
       findSession: (id) => this.sessions.get(id),
       sessionsOf: (conn) => [...this.sessions.values()].filter((e) => e.session.connectionId === conn.id),
       setupSession: (conn, transport, existing) => this.setupSession(conn, transport, existing),
@@ -201,9 +208,11 @@ export class RtspServer extends EventEmitter {
 
   private onConnection(socket: net.Socket): void {
     socket.on('error', () => undefined); // until RtspConnection attaches its own listener
-    if (this.state !== 'listening' || this.connections.size >= this.config.maxClients * CONNECTIONS_PER_CLIENT) {
-      const why = this.state === 'listening' ? 'too many connections' : this.state;
-      this.config.logger.warn(`rtsp: refusing connection from ${socket.remoteAddress ?? '?'}: ${why}`);
+    const address = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const view = { holders: () => [...this.connections.values()].map((c) => c.remoteAddress), reap: () => this.reapConnections() };
+    const refused =
+      this.state === 'listening' ? this.admission.connection(address, view) : this.admission.refuse(`a connection from ${address || '?'}`, this.state);
+    if (refused) {
       socket.destroy();
       return;
     }
@@ -223,13 +232,23 @@ export class RtspServer extends EventEmitter {
     this.config.logger.debug(`rtsp: connection from ${conn.remote}`);
   }
 
+  /** SETUP of a new session from `conn`: throws 503 beyond maxClients or maxSessionsPerAddress. */
+  private admitSession(conn: RtspConnection): void {
+    const view = { holders: () => [...this.sessions.values()].map((e) => e.session.address), reap: () => this.reapSessions() };
+    this.admission.session(conn.remoteAddress, conn.remote, view);
+  }
+
   private onConnectionClose(conn: RtspConnection): void {
     this.connections.delete(conn.id);
     this.config.logger.debug(`rtsp: ${conn.remote} disconnected`);
     // A TCP session cannot outlive the connection that carries its media; a UDP one lives on
-    // until TEARDOWN or its timeout (RFC 2326 §12.37), as in gortsplib.
+    // until TEARDOWN or its timeout (RFC 2326 §12.37), as in gortsplib, but as an orphan: every
+    // measured player keeps its connection while it plays (docs/RTSP-CLIENTS.md §4), so from now on
+    // it must show RTCP within the orphan timeout.
     for (const entry of [...this.sessions.values()]) {
-      if (entry.session.connectionId === conn.id && entry.session.transport?.kind === 'tcp') this.endSession(entry, 'closed');
+      if (entry.session.connectionId !== conn.id) continue;
+      if (entry.session.transport?.kind === 'tcp') this.endSession(entry, 'closed');
+      else entry.session.orphan();
     }
     this.stopTickWhenIdle();
   }
@@ -276,8 +295,10 @@ export class RtspServer extends EventEmitter {
     const session = new ClientSession({
       id: randomBytes(8).toString('hex'), // unguessable (RFC 2326 §12.37: chosen randomly, at least 8 octets)
       remote: conn.remote,
+      address: conn.remoteAddress,
       connectionId: conn.id,
       timeoutS: config.sessionTimeoutS,
+      orphanTimeoutMs: config.orphanTimeoutMs,
       now: config.now(),
     });
     session.setup(transport);
@@ -342,14 +363,14 @@ export class RtspServer extends EventEmitter {
     this.stopTickWhenIdle();
   }
 
-  private reapSessions(now: number): void {
+  private reapSessions(now = this.config.now()): void {
     for (const entry of [...this.sessions.values()]) {
       if (entry.session.expired(now)) this.endSession(entry, 'timeout');
     }
   }
 
   /** Closes connections past their request or idle deadline (a connection with a session is never idle). */
-  private reapConnections(now: number): void {
+  private reapConnections(now = this.config.now()): void {
     const withSessions = new Set<number>();
     for (const { session } of this.sessions.values()) withSessions.add(session.connectionId);
     for (const conn of [...this.connections.values()]) {

@@ -1,12 +1,23 @@
 /**
- * RtspServer against the attacks of issue 10, scaled down with small caps and an injected clock
- * (finding 2 is proven on the connection in test/unit/rtsp/connection.test.ts).
+ * RtspServer against the attacks of issue 10 (findings 3 and 4; finding 2 is proven on the
+ * connection in test/unit/rtsp/connection.test.ts), scaled down with small caps and an injected clock.
+ * "Another host" is another loopback address (127.0.0.2), which Linux routes to 127.0.0.1.
  */
 import { strict as assert } from 'node:assert';
 import * as sinon from 'sinon';
+import { RtspDefaults } from '../../src/rtsp/defaults';
+import { parseSession } from '../../src/rtsp/headers';
 import type { RtspServer, RtspServerOptions } from '../../src/rtsp/server';
 import type { FakeSource } from '../helpers/fake-source';
-import { RawRtspClient, startRtspServer } from '../helpers/rtsp-client';
+import { RawRtspClient, startRtspServer, type RtspReply } from '../helpers/rtsp-client';
+
+const OTHER_HOST = '127.0.0.2';
+const UDP_TRANSPORT = 'RTP/AVP;unicast;client_port=5000-5001';
+
+function sessionId(reply: RtspReply): string {
+  assert.equal(reply.status, 200, `status ${reply.status}`);
+  return parseSession(reply.headers.get('session') ?? '').id;
+}
 
 async function waitUntil(predicate: () => boolean, what: string): Promise<void> {
   for (let i = 0; !predicate(); i++) {
@@ -20,16 +31,18 @@ describe('RtspServer: hardening against hostile clients (issue 10)', function ()
   let server: RtspServer | undefined;
   let source: FakeSource | undefined;
   let port: number;
+  let url: string;
+  let events: Array<{ event: string; id: string }>;
   let clock: number;
   const clients: RawRtspClient[] = [];
 
   async function start(options: Partial<RtspServerOptions> = {}): Promise<void> {
     clock = 1_000_000;
-    ({ server, source, port } = await startRtspServer({ now: () => clock, ...options }));
+    ({ server, source, port, url, events } = await startRtspServer({ now: () => clock, ...options }));
   }
 
-  async function connect(): Promise<RawRtspClient> {
-    const c = await RawRtspClient.connect(port);
+  async function connect(localAddress?: string): Promise<RawRtspClient> {
+    const c = await RawRtspClient.connect(port, '127.0.0.1', localAddress);
     clients.push(c);
     return c;
   }
@@ -47,6 +60,52 @@ describe('RtspServer: hardening against hostile clients (issue 10)', function ()
     source?.stop();
     await server?.close();
     server = undefined;
+  });
+
+  it('slowloris: one address holds only its share of the connections, and a trickled request only until its deadline', async () => {
+    // 2 x maxClients = 4 connection slots; the attacker on 127.0.0.1 tries to take all of them.
+    await start({ maxClients: 2, maxConnectionsPerAddress: 2, requestTimeoutMs: 10_000 });
+    const attackers = await Promise.all([connect(), connect(), connect(), connect()]);
+    const alive = await Promise.all(attackers.map(served));
+    assert.equal(alive.filter(Boolean).length, 2, 'two connections from one address; the others are refused');
+    const held = attackers.filter((_, i) => alive[i]);
+    for (const byte of 'OPTIO') {
+      for (const c of held) c.send(byte); // one byte a second for 5 s (the deadline is 10 s)
+      await new Promise((r) => setImmediate(r));
+      clock += 1000;
+    }
+    // These round trips also make sure the server has read every trickled byte before the clock jumps.
+    assert.ok(await served(await connect(OTHER_HOST)), 'a viewer on another host is served while the attack goes on');
+    assert.equal(await served(await connect()), false, 'a third connection from the attacking address is refused');
+    clock += 11_000; // past the request deadline, even counted from the last trickled byte
+    await Promise.all(held.map((c) => c.closed));
+    assert.ok(await served(await connect()), 'the attacking address gets a slot again once its trickles were closed');
+    assert.equal(server?.stats().connections, 2);
+  });
+
+  it('UDP sessions abandoned without TEARDOWN lock out no other address, and end after the orphan timeout', async () => {
+    await start({ maxClients: 4, maxSessionsPerAddress: 2 });
+    let refused = 0;
+    for (let i = 0; i < 8; i++) {
+      // SETUP over UDP + PLAY, then hang up without TEARDOWN.
+      const c = await connect();
+      const setup = await c.request('SETUP', url, { Transport: UDP_TRANSPORT });
+      if (setup.status === 503) refused++;
+      else assert.equal((await c.request('PLAY', url, { Session: sessionId(setup) })).status, 200);
+      c.close();
+      await c.closed;
+    }
+    assert.equal(refused, 6, 'one address holds at most maxSessionsPerAddress sessions');
+    assert.equal(server?.stats().clients, 2);
+    const viewer = await connect(OTHER_HOST);
+    sessionId(await viewer.request('SETUP', url, { Transport: UDP_TRANSPORT })); // another host still gets one
+    const sameHost = await connect();
+    assert.equal((await sameHost.request('SETUP', url, { Transport: UDP_TRANSPORT })).status, 503);
+    await waitUntil(() => server?.stats().connections === 2, 'the server to see the attacker hang up');
+    clock += RtspDefaults.orphanTimeoutMs + 1000; // far less than sessionTimeoutS (60 s)
+    sessionId(await sameHost.request('SETUP', url, { Transport: UDP_TRANSPORT })); // the orphans are gone
+    assert.equal(events.filter((e) => e.event === 'timeout').length, 2, 'both orphans timed out');
+    assert.equal(server?.stats().clients, 2, "the viewer's session (its connection open) and the new one");
   });
 
   it('holds no timer while nobody is connected, one while someone is (an idle Raspberry Pi stays asleep)', async () => {
