@@ -31,8 +31,16 @@ export const RtspDefaults = {
   /** RTCP sender report interval per client (RFC 3550 §6.2 suggests 5 s minimum); the first SR is
    * sent with the first packets, because VLC resets its clock on the first SR (RTSP-CLIENTS.md §5). */
   senderReportIntervalMs: 5000,
-  /** Digest nonces are stateless (HMAC of their expiry); a stale one gets a fresh challenge. */
+  /** A Digest nonce is valid for this long and only on the connection it was issued on; after it a
+   * correct answer gets `stale=TRUE` and every measured player retries without asking the user. */
   nonceLifetimeMs: 5 * 60 * 1000,
+  /** Nonces kept per connection: the newest answers the last challenge, the one before it a request
+   * that crossed a fresh challenge. A connection that collects more 401s only replaces its own. */
+  noncesPerConnection: 2,
+  /** Nonces kept at all (the oldest is forgotten first): noncesPerConnection for each of the
+   * 2 x maxClients connections of the default server. A forgotten nonce with a correct answer gets
+   * `stale=TRUE`, so a legitimate player only pays one more round trip. */
+  maxNonces: 256,
   /** Connections one client address may hold (IPv6: one /64, what one host usually owns): a quarter
    * of the 2 x maxClients connection cap, so at least four addresses are needed to fill the server,
    * and still two for each session the address may hold (maxSessionsPerAddress). */

@@ -78,10 +78,12 @@ async function dispatch(core: ServerCore, conn: RtspConnection, req: RtspRequest
   const auth = core.auth;
   // OPTIONS stays open: players send it first and it reveals nothing (RFC 2326 §10.1).
   if (auth && req.method !== 'OPTIONS') {
-    const result = auth.verify(req.method, req.headers.get('authorization'));
+    // The nonce is bound to this connection and the digest's uri to this request (a sniffed header
+    // replayed elsewhere gets a 401), see auth.ts.
+    const result = auth.verify(req.method, req.headers.get('authorization'), { uri: req.uri, connection: conn.id });
     if (!result.ok) {
       core.config.logger.debug(`rtsp: ${conn.remote}: ${req.method} unauthorized: ${result.reason}`);
-      return { status: RtspStatus.UNAUTHORIZED, headers: [['WWW-Authenticate', auth.challenge(result.stale)]] };
+      return { status: RtspStatus.UNAUTHORIZED, headers: [['WWW-Authenticate', auth.challenge(result.stale, conn.id)]] };
     }
   }
   const entry = lookupSession(core, conn, req);

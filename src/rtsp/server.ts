@@ -99,7 +99,8 @@ export class RtspServer extends EventEmitter {
       logger: config.logger,
       onDatagram: (address, port) => this.onDatagram(address, port),
     });
-    const auth = config.auth ? new DigestAuthenticator({ ...config.auth, now: config.now }) : undefined;
+    const maxNonces = maxConnections * RtspDefaults.noncesPerConnection;
+    const auth = config.auth ? new DigestAuthenticator({ ...config.auth, now: config.now, maxNonces }) : undefined;
     const sdpSessionId = randomUint(config.random, 31);
     this.core = {
       config,
@@ -118,7 +119,10 @@ export class RtspServer extends EventEmitter {
       handleRequest: (conn, request) => handleRequest(this.core, conn, request),
       handleInterleaved: () => undefined, // client RTCP over TCP: its bytes already counted as liveness
       handleActivity: (conn) => this.touchConnection(conn),
-      handleClose: (conn) => this.onConnectionClose(conn),
+      handleClose: (conn) => {
+        auth?.forget(conn.id);
+        this.onConnectionClose(conn);
+      },
     };
   }
 

@@ -1,10 +1,11 @@
 /**
- * RtspServer against the attacks of issue 10 (findings 3 and 4; finding 2 is proven on the
+ * RtspServer against the attacks of issue 10 (findings 3, 4 and 7; finding 2 is proven on the
  * connection in test/unit/rtsp/connection.test.ts), scaled down with small caps and an injected clock.
  * "Another host" is another loopback address (127.0.0.2), which Linux routes to 127.0.0.1.
  */
 import { strict as assert } from 'node:assert';
 import * as sinon from 'sinon';
+import { digestResponse, parseAuthParams } from '../../src/rtsp/auth';
 import { RtspDefaults } from '../../src/rtsp/defaults';
 import { parseSession } from '../../src/rtsp/headers';
 import type { RtspServer, RtspServerOptions } from '../../src/rtsp/server';
@@ -122,5 +123,36 @@ describe('RtspServer: hardening against hostile clients (issue 10)', function ()
     } finally {
       timers.restore();
     }
+  });
+
+  it('a sniffed Digest header is worth nothing on another connection or for another URI', async () => {
+    await start({ auth: { username: 'admin', password: 'secret', realm: 'cam' } });
+    const viewer = await connect();
+    const challenge = await viewer.request('DESCRIBE', url);
+    assert.equal(challenge.status, 401);
+    const nonce = parseAuthParams(challenge.headers.get('www-authenticate') ?? '')?.params.get('nonce') ?? '';
+    const authorization = (method: string, uri: string): string => {
+      const response = digestResponse({ username: 'admin', realm: 'cam', password: 'secret', method, uri, nonce });
+      return `Digest username="admin", realm="cam", nonce="${nonce}", uri="${uri}", response="${response}"`;
+    };
+    // The player answers every request with the one nonce (RFC 2069 style: live555, GStreamer, ffmpeg).
+    const track = `${url}/trackID=0`;
+    const sniffed = {
+      describe: authorization('DESCRIBE', url),
+      setup: authorization('SETUP', track),
+      play: authorization('PLAY', url),
+    };
+    assert.equal((await viewer.request('DESCRIBE', url, { Authorization: sniffed.describe })).status, 200);
+    const id = sessionId(await viewer.request('SETUP', track, { Authorization: sniffed.setup, Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' }));
+    assert.equal((await viewer.request('PLAY', url, { Authorization: sniffed.play, Session: id })).status, 200);
+
+    const thief = await connect(OTHER_HOST);
+    assert.equal((await thief.request('DESCRIBE', url, { Authorization: sniffed.describe })).status, 401);
+    const setup = await thief.request('SETUP', track, { Authorization: sniffed.setup, Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' });
+    assert.equal(setup.status, 401, 'no session from a replayed SETUP');
+    assert.doesNotMatch(setup.headers.get('www-authenticate') ?? '', new RegExp(nonce), 'a fresh nonce, useless without the password');
+    assert.equal(server?.stats().clients, 1);
+    // On the viewer's own connection a header is good only for the resource it was computed for.
+    assert.equal((await viewer.request('DESCRIBE', `${url}?other`, { Authorization: sniffed.describe })).status, 401);
   });
 });
