@@ -57,6 +57,7 @@ export async function rtspCommand(ctx: CommandContext): Promise<void> {
       host: listen.host,
       port: listen.port,
       path: ctx.args.path ?? RTSP_DEFAULT.path,
+      auth: ctx.args.rtspAuth,
       logger: ctx.logger,
     });
     try {
