@@ -1,16 +1,25 @@
 /**
- * The RTSP server as the rtp-relay node runs it in "rtsp" mode (defaults, 127.0.0.1, an ephemeral
- * port), fed by the clip at the camera's rate. The clients live in the parent process, so the CPU and
- * memory this process reports are the server's and the source's; the 0-client row measures the source
- * and an idle server alone.
+ * The RTSP server as the rtp-relay node runs it in "rtsp" mode (defaults but the per-address caps,
+ * 127.0.0.1, an ephemeral port), fed by the clip at the camera's rate. The clients live in the parent
+ * process, so the CPU and memory this process reports are the server's and the source's; the
+ * 0-client row measures the source and an idle server alone.
  */
+import { RtspDefaults } from '../../src/rtsp/defaults';
 import { RtspServer } from '../../src/rtsp/server';
 import { ClipSource } from '../clip-source';
 import type { Subject } from './subject';
 
 export async function startRtsp(fps: number): Promise<Subject> {
   const source = new ClipSource(fps);
-  const server = new RtspServer({ source, host: '127.0.0.1', port: 0 });
+  // Every bench player comes from 127.0.0.1: lift the per-address caps to the global ones, so a row
+  // of 50 players measures 50 sessions (the defaults would give one address 16).
+  const server = new RtspServer({
+    source,
+    host: '127.0.0.1',
+    port: 0,
+    maxSessionsPerAddress: RtspDefaults.maxClients,
+    maxConnectionsPerAddress: 2 * RtspDefaults.maxClients,
+  });
   const listening = await server.listen();
   source.start();
   let last = { frames: 0, packets: 0, bytes: 0, dropped: 0 };

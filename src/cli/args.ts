@@ -43,6 +43,8 @@ const OPTIONS = {
   sdp: { type: 'string' },
   listen: { type: 'string' },
   path: { type: 'string' },
+  'rtsp-user': { type: 'string' },
+  'rtsp-password': { type: 'string' },
   'discovery-ports': { type: 'string' },
   clip: { type: 'string' },
 } as const;
@@ -67,7 +69,7 @@ const COMMAND_SPEC: Record<CommandName, { options: readonly OptionName[]; args: 
     args: [0, 0],
   },
   relay: { options: [...CAMERA, 'to', 'sdp'], args: [0, 0] },
-  rtsp: { options: [...CAMERA, 'listen', 'path'], args: [0, 0] },
+  rtsp: { options: [...CAMERA, 'listen', 'path', 'rtsp-user', 'rtsp-password'], args: [0, 0] },
   help: { options: GENERAL, args: [0, 1] },
 };
 
@@ -100,6 +102,8 @@ export interface CliArgs {
   sdp?: string;
   listen?: Endpoint;
   path?: string;
+  /** --rtsp-user and --rtsp-password: Digest credentials the RTSP server asks players for. */
+  rtspAuth?: { username: string; password: string };
   discoveryPorts?: number[];
   clip?: string;
 }
@@ -161,6 +165,7 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
     sdp: optional(values.sdp, (v) => nonEmpty('--sdp', v)),
     listen: optional(values.listen, (v) => parseEndpoint('--listen', v)),
     path: optional(values.path, (v) => parseRtspPath(v)),
+    rtspAuth: parseRtspAuth(values['rtsp-user'], values['rtsp-password']),
     discoveryPorts: optional(values['discovery-ports'], (v) => parsePortList('--discovery-ports', v, true)),
     clip: optional(values.clip, (v) => nonEmpty('--clip', v)),
   };
@@ -214,6 +219,13 @@ function parseRtspPath(value: string): string {
     throw new UsageError(`--path must start with '/' and use only letters, digits and . _ ~ - /, got '${value}'`);
   }
   return value;
+}
+
+/** Both or neither: a user without a password (or the reverse) is surely a mistake. */
+function parseRtspAuth(username: string | undefined, password: string | undefined): CliArgs['rtspAuth'] {
+  if (username === undefined && password === undefined) return undefined;
+  if (username === undefined || password === undefined) throw new UsageError('--rtsp-user and --rtsp-password go together');
+  return { username: nonEmpty('--rtsp-user', username), password: nonEmpty('--rtsp-password', password) };
 }
 
 /** parseArgs errors read "Unknown option '--x'. To specify a positional ..."; keep the first sentence. */

@@ -78,12 +78,15 @@ Receives the camera's preview and sends it as standard RTP (RFC 6184) until inte
 Prints the SDP first; play it with e.g. 'ffplay -protocol_whitelist file,udp,rtp FILE.sdp'.
   --to HOST:PORT   where to send the RTP (default 127.0.0.1:5220)
   --sdp FILE       also write the SDP to FILE`,
-  rtsp: `Usage: actioncam rtsp [--listen HOST:PORT] [--path /live] [camera options]
+  rtsp: `Usage: actioncam rtsp [--listen HOST:PORT] [--path /live] [--rtsp-user NAME --rtsp-password TEXT]
+                     [camera options]
 
 Serves the camera's preview to any number of RTSP players until interrupted (Ctrl+C).
 Prints the URL first, e.g. rtsp://127.0.0.1:8554/live.
-  --listen HOST:PORT   address to serve on (default 127.0.0.1:8554; 0.0.0.0 for the whole network)
-  --path /live         the stream's path (default /live)`,
+  --listen HOST:PORT     address to serve on (default 127.0.0.1:8554; 0.0.0.0 for the whole network)
+  --path /live           the stream's path (default /live)
+  --rtsp-user NAME       players must log in (HTTP Digest) with this name and --rtsp-password;
+  --rtsp-password TEXT   set both before serving beyond this machine (--user/--password are the camera's)`,
   simulate: `Usage: actioncam simulate [--host ADDR] [--port PORT] [--http-port PORT] [--discovery-ports LIST]
                          [--preview-port PORT] [--clip FILE] [--user NAME] [--password TEXT]
 

@@ -57,6 +57,11 @@ export interface ClientSessionInit {
   connectionId: number;
   /** Advertised in the Session header (RFC 2326 §12.37); the server ends the session after it. */
   timeoutS: number;
+  /** The timeout once its RTSP connection closed without TEARDOWN (RtspDefaults.orphanTimeoutMs);
+   * default: timeoutS. The shorter of the two applies. */
+  orphanTimeoutMs?: number;
+  /** The client's address (per-address limits); default: `remote` without its port. */
+  address?: string;
   now: number;
 }
 
@@ -68,7 +73,10 @@ export class ClientSession extends EventEmitter {
   readonly remote: string;
   readonly connectionId: number;
   readonly timeoutS: number;
+  readonly address: string;
+  private readonly orphanTimeoutMs: number;
   private current: ClientSessionState = 'init';
+  private orphaned = false;
   private lastActivityMs: number;
   private negotiated: SessionTransport | undefined;
 
@@ -78,6 +86,8 @@ export class ClientSession extends EventEmitter {
     this.remote = init.remote;
     this.connectionId = init.connectionId;
     this.timeoutS = init.timeoutS;
+    this.orphanTimeoutMs = Math.min(init.orphanTimeoutMs ?? Infinity, init.timeoutS * 1000);
+    this.address = init.address ?? init.remote.replace(/:\d+$/, '');
     this.lastActivityMs = init.now;
   }
 
@@ -98,9 +108,21 @@ export class ClientSession extends EventEmitter {
     if (now > this.lastActivityMs) this.lastActivityMs = now;
   }
 
-  /** True when nothing kept the session alive for its timeout. */
+  /** The RTSP connection that created it closed without TEARDOWN (a UDP session lives on, RFC 2326
+   * §12.37), so from now on it must show liveness within the orphan timeout. */
+  orphan(): void {
+    this.orphaned = true;
+  }
+
+  /** Its RTSP connection is gone (see orphan()). */
+  get isOrphaned(): boolean {
+    return this.orphaned;
+  }
+
+  /** True when nothing kept the session alive for its timeout (the orphan timeout once orphaned). */
   expired(now: number): boolean {
-    return this.current !== 'closed' && now - this.lastActivityMs > this.timeoutS * 1000;
+    const limitMs = this.orphaned ? this.orphanTimeoutMs : this.timeoutS * 1000;
+    return this.current !== 'closed' && now - this.lastActivityMs > limitMs;
   }
 
   /** Throws RtspError(455) unless `method` is valid in the current state. */

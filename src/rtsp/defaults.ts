@@ -31,8 +31,40 @@ export const RtspDefaults = {
   /** RTCP sender report interval per client (RFC 3550 §6.2 suggests 5 s minimum); the first SR is
    * sent with the first packets, because VLC resets its clock on the first SR (RTSP-CLIENTS.md §5). */
   senderReportIntervalMs: 5000,
-  /** Digest nonces are stateless (HMAC of their expiry); a stale one gets a fresh challenge. */
+  /** A Digest nonce is valid for this long and only on the connection it was issued on; after it a
+   * correct answer gets `stale=TRUE` and every measured player retries without asking the user. */
   nonceLifetimeMs: 5 * 60 * 1000,
+  /** Nonces kept per connection: the newest answers the last challenge, the one before it a request
+   * that crossed a fresh challenge. A connection that collects more 401s only replaces its own. */
+  noncesPerConnection: 2,
+  /** Nonces kept at all (the oldest is forgotten first): noncesPerConnection for each of the
+   * 2 x maxClients connections of the default server. A forgotten nonce with a correct answer gets
+   * `stale=TRUE`, so a legitimate player only pays one more round trip. */
+  maxNonces: 256,
+  /** Connections one client address may hold (IPv6: one /64, what one host usually owns): a quarter
+   * of the 2 x maxClients connection cap, so at least four addresses are needed to fill the server,
+   * and still two for each session the address may hold (maxSessionsPerAddress). */
+  maxConnectionsPerAddress: 32,
+  /** Sessions one client address may hold: a quarter of maxClients. On a loopback-only server every
+   * local player shares 127.0.0.1, and 16 covers go2rtc, Frigate and a few viewers on one host. */
+  maxSessionsPerAddress: 16,
+  /** A request (head and body) or interleaved frame must be complete this long after its first byte.
+   * Players write a request in one segment; 10 s is gortsplib's ReadTimeout. A slow trickle (the
+   * slowloris attack) is closed after it. */
+  requestTimeoutMs: 10_000,
+  /** A connection without a session that completes no request for this long is closed (a leftover
+   * probe, or one holding a slot); capped by sessionTimeoutS so it never outlives what a session
+   * would. Trickled bytes and interleaved frames do not count, only complete requests and replies. */
+  idleTimeoutMs: 60_000,
+  /** A UDP session whose RTSP connection closed without TEARDOWN must show liveness (RTCP from its
+   * client ports, or a request naming it) this often, not every sessionTimeoutS: every measured
+   * player keeps its connection open while it plays (docs/RTSP-CLIENTS.md §4), so such a session
+   * is usually a crashed or hostile client. A receiver sends RTCP at least every 6.2 s at RFC 3550's
+   * 5 s minimum interval (§6.3.1, randomised x0.5-1.5 / 1.218), so 15 s tolerates one lost report. */
+  orphanTimeoutMs: 15_000,
+  /** Refused connections and SETUPs are logged at most this often (with a count), so an attack
+   * cannot flood the Node-RED log. */
+  refusalLogIntervalMs: 60_000,
   /** Realm shown by players when they ask for credentials. */
   realm: 'actioncam',
   /** After a fatal protocol error the reply is flushed with end(); a peer that never reads is

@@ -89,13 +89,29 @@ export class RequestParser {
     return this.broken;
   }
 
-  /** Appends a chunk and returns every item it completes, in stream order. */
-  push(chunk: Buffer): ParsedItem[] {
+  /** Bytes are held back. After a push that returned fewer than `maxItems` items they are the
+   * start of a message still incomplete (a request line, head, body or `$` frame). */
+  get partial(): boolean {
+    return this.body !== undefined || this.discard > 0 || this.pending.length > 0;
+  }
+
+  /**
+   * Appends a chunk and returns the items it completes, in stream order: at most `maxItems` of them;
+   * the bytes after the last one returned stay buffered for the next push (an empty chunk will do).
+   * A server that answers one request at a time passes 1, so a pipelined burst is never parsed into
+   * more than one request ahead of its replies.
+   */
+  push(chunk: Buffer, maxItems = Infinity): ParsedItem[] {
     if (this.broken) return [];
-    const buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const buf = this.pending.length === 0 ? chunk : chunk.length === 0 ? this.pending : Buffer.concat([this.pending, chunk]);
     const items: ParsedItem[] = [];
     let offset = 0;
+    let stoppedEarly = false;
     while (!this.broken) {
+      if (items.length >= maxItems) {
+        stoppedEarly = true;
+        break;
+      }
       if (this.discard > 0) {
         // The body of a refused request: skip it without buffering.
         const skip = Math.min(this.discard, buf.length - offset);
@@ -157,7 +173,11 @@ export class RequestParser {
         this.body = { request: head.request, length: head.contentLength };
       }
     }
-    this.pending = this.broken || offset >= buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(offset));
+    // Whole messages left by maxItems are kept as a view (no copy per item: a burst of tiny requests
+    // would otherwise be copied once per request); the start of an incomplete one is copied, so a
+    // few bytes do not pin the whole chunk they arrived in.
+    if (this.broken || offset >= buf.length) this.pending = Buffer.alloc(0);
+    else this.pending = stoppedEarly ? buf.subarray(offset) : Buffer.from(buf.subarray(offset));
     return items;
   }
 

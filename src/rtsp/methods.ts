@@ -43,7 +43,9 @@ export interface ServerCore {
   udpPorts(): PortPair;
   /** o= session id of the SDP, stable for the server's lifetime. */
   readonly sdpSessionId: number;
-  sessionCount(): number;
+  /** A new session for `conn` may be set up: throws RtspError(503) beyond maxClients or the
+   * per-address cap (expired sessions are reaped first). */
+  admitSession(conn: RtspConnection): void;
   findSession(id: string): SessionEntry | undefined;
   sessionsOf(conn: RtspConnection): SessionEntry[];
   /** SETUP: creates the session (or re-negotiates an existing one) in state ready. */
@@ -76,10 +78,12 @@ async function dispatch(core: ServerCore, conn: RtspConnection, req: RtspRequest
   const auth = core.auth;
   // OPTIONS stays open: players send it first and it reveals nothing (RFC 2326 §10.1).
   if (auth && req.method !== 'OPTIONS') {
-    const result = auth.verify(req.method, req.headers.get('authorization'));
+    // The nonce is bound to this connection and the digest's uri to this request (a sniffed header
+    // replayed elsewhere gets a 401), see auth.ts.
+    const result = auth.verify(req.method, req.headers.get('authorization'), { uri: req.uri, connection: conn.id });
     if (!result.ok) {
       core.config.logger.debug(`rtsp: ${conn.remote}: ${req.method} unauthorized: ${result.reason}`);
-      return { status: RtspStatus.UNAUTHORIZED, headers: [['WWW-Authenticate', auth.challenge(result.stale)]] };
+      return { status: RtspStatus.UNAUTHORIZED, headers: [['WWW-Authenticate', auth.challenge(result.stale, conn.id)]] };
     }
   }
   const entry = lookupSession(core, conn, req);
@@ -175,9 +179,7 @@ function setup(
   }
   const chosen = chooseTransport(parseTransport(header), conn, core.udpPorts(), taken);
   if (!chosen) throw new RtspError(RtspStatus.UNSUPPORTED_TRANSPORT, `unsupported Transport "${header}"`);
-  if (!entry && core.sessionCount() >= core.config.maxClients) {
-    throw new RtspError(RtspStatus.SERVICE_UNAVAILABLE, `already ${core.config.maxClients} sessions`);
-  }
+  if (!entry) core.admitSession(conn);
   const created = core.setupSession(conn, chosen.transport, entry);
   const reply: TransportSpec = { ...chosen.reply, ssrc: created.stream.ssrc };
   return ok(created, [['Transport', formatTransport(reply)]]);

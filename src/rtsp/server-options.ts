@@ -38,8 +38,21 @@ export interface RtspServerOptions {
   sessionTimeoutS?: number;
   /** Digest authentication (RFC 2617) of every method but OPTIONS. */
   auth?: RtspAuthOptions;
-  /** Sessions at once; SETUP beyond it gets 503. Default 64. */
+  /** Sessions at once; SETUP beyond it gets 503 (connections beyond 2 x maxClients are refused). Default 64. */
   maxClients?: number;
+  /** Connections one client address (IPv6: one /64) may hold; more are refused at accept. Default 32. */
+  maxConnectionsPerAddress?: number;
+  /** Sessions one client address (IPv6: one /64) may hold; SETUP beyond it gets 503. Default 16. */
+  maxSessionsPerAddress?: number;
+  /** A request (or interleaved frame) must be complete this long after its first byte, or the
+   * connection is closed. Default 10000 ms. */
+  requestTimeoutMs?: number;
+  /** A connection without a session that completes no request for this long is closed.
+   * Default 60000 ms, and never more than sessionTimeoutS. */
+  idleTimeoutMs?: number;
+  /** A UDP session whose RTSP connection closed without TEARDOWN ends after this long without RTCP
+   * or a request naming it (instead of sessionTimeoutS). Default 15000 ms. */
+  orphanTimeoutMs?: number;
   /** Unsent bytes a TCP client may hold before it skips to the next keyframe. Default 512 KiB. */
   tcpQueueLimitBytes?: number;
   /** RTP port of the shared UDP pair (RTCP = +1); default 0 = ephemeral. */
@@ -69,6 +82,11 @@ export interface ResolvedRtspOptions {
   sessionTimeoutS: number;
   auth: RtspAuthOptions | undefined;
   maxClients: number;
+  maxConnectionsPerAddress: number;
+  maxSessionsPerAddress: number;
+  requestTimeoutMs: number;
+  idleTimeoutMs: number;
+  orphanTimeoutMs: number;
   tcpQueueLimitBytes: number;
   rtpPort: number;
   describeWaitMs: number;
@@ -94,6 +112,11 @@ export function resolveRtspOptions(options: RtspServerOptions): ResolvedRtspOpti
     sessionTimeoutS: options.sessionTimeoutS ?? RtspDefaults.sessionTimeoutS,
     auth: options.auth,
     maxClients: options.maxClients ?? RtspDefaults.maxClients,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? RtspDefaults.maxConnectionsPerAddress,
+    maxSessionsPerAddress: options.maxSessionsPerAddress ?? RtspDefaults.maxSessionsPerAddress,
+    requestTimeoutMs: options.requestTimeoutMs ?? RtspDefaults.requestTimeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs ?? Math.min(RtspDefaults.idleTimeoutMs, (options.sessionTimeoutS ?? RtspDefaults.sessionTimeoutS) * 1000),
+    orphanTimeoutMs: options.orphanTimeoutMs ?? RtspDefaults.orphanTimeoutMs,
     tcpQueueLimitBytes: options.tcpQueueLimitBytes ?? RtspDefaults.tcpQueueLimitBytes,
     rtpPort: options.rtpPort ?? RtspDefaults.rtpPort,
     describeWaitMs: options.describeWaitMs ?? RtspDefaults.describeWaitMs,
@@ -111,6 +134,11 @@ export function resolveRtspOptions(options: RtspServerOptions): ResolvedRtspOpti
   integer('maxPayloadSize', resolved.maxPayloadSize, 100, 65495);
   integer('sessionTimeoutS', resolved.sessionTimeoutS, 1, 86400);
   integer('maxClients', resolved.maxClients, 1, 10000);
+  integer('maxConnectionsPerAddress', resolved.maxConnectionsPerAddress, 1, 20000);
+  integer('maxSessionsPerAddress', resolved.maxSessionsPerAddress, 1, 10000);
+  integer('requestTimeoutMs', resolved.requestTimeoutMs, 100, 3600000);
+  integer('idleTimeoutMs', resolved.idleTimeoutMs, 100, 86400000);
+  integer('orphanTimeoutMs', resolved.orphanTimeoutMs, 100, 86400000);
   integer('tcpQueueLimitBytes', resolved.tcpQueueLimitBytes, 1, 2 ** 31);
   integer('describeWaitMs', resolved.describeWaitMs, 0, 60000);
   integer('senderReportIntervalMs', resolved.senderReportIntervalMs, 100, 3600000);

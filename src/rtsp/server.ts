@@ -2,9 +2,13 @@
  * RtspServer: serves one live H.264 StreamSource at rtsp://host:port/path to many clients at once,
  * over UDP (one shared RTP/RTCP port pair) or TCP-interleaved (RFC 2326 §10.12).
  *
- * The server owns every socket and the single housekeeping timer (session reaper, idle connection
- * reaper, RTCP sender reports). Sessions are ClientSession state machines; each has a ClientStream
- * with its own packetizer. The contract it satisfies is shared/RTSP-CLIENTS.md §7.
+ * The server owns every socket and the single housekeeping timer (session reaper, connection
+ * deadlines, RTCP sender reports), which runs only while a connection or a session exists: an idle
+ * server wakes nobody. Sessions are ClientSession state machines; each has a ClientStream with its
+ * own packetizer. The contract it satisfies is docs/RTSP-CLIENTS.md §7.
+ *
+ * Connections and sessions are capped in all and per client address (admission.ts); each
+ * connection's request and idle deadlines are checked by the tick (RtspConnection.overdue).
  *
  * Events: 'session' (RtspSessionEvent). Never 'error': failures are logged and answered.
  */
@@ -13,6 +17,7 @@ import { EventEmitter } from 'events';
 import * as net from 'net';
 import { BadInputError, InvalidStateError } from '../errors';
 import { randomUint } from '../media/rtp/random';
+import { Admission } from './admission';
 import { DigestAuthenticator } from './auth';
 import { ClientSession, type SessionEndReason, type SessionTransport } from './client-session';
 import { ClientStream, type MediaSink, type PlayStart } from './client-stream';
@@ -37,6 +42,8 @@ export interface RtspSessionEvent {
 export interface RtspServerStats {
   /** Sessions (set up, playing or paused). */
   clients: number;
+  /** Open RTSP connections. */
+  connections: number;
   playing: number;
   /** RTP packets and bytes (headers included) sent to all clients since listen(). */
   packetsSent: number;
@@ -67,6 +74,7 @@ export class RtspServer extends EventEmitter {
   private readonly udp: UdpTransport;
   private readonly core: ServerCore;
   private readonly handler: ConnectionHandler;
+  private readonly admission: Admission;
   private readonly cname = `actioncam-${randomBytes(4).toString('hex')}`;
   private state: ServerState = 'idle';
   private tcp: net.Server | undefined;
@@ -80,6 +88,10 @@ export class RtspServer extends EventEmitter {
     super();
     this.config = resolveRtspOptions(options);
     const { config } = this;
+    const maxConnections = config.maxClients * CONNECTIONS_PER_CLIENT;
+    const { maxConnectionsPerAddress, maxClients: maxSessions, maxSessionsPerAddress } = config;
+    const limits = { maxConnections, maxConnectionsPerAddress, maxSessions, maxSessionsPerAddress };
+    this.admission = new Admission(limits, config.logger, RtspDefaults.refusalLogIntervalMs, config.now);
     this.fanOut = new FanOut(config.source, config.now, config.logger);
     this.udp = new UdpTransport({
       host: config.host,
@@ -87,14 +99,15 @@ export class RtspServer extends EventEmitter {
       logger: config.logger,
       onDatagram: (address, port) => this.onDatagram(address, port),
     });
-    const auth = config.auth ? new DigestAuthenticator({ ...config.auth, now: config.now }) : undefined;
+    const maxNonces = maxConnections * RtspDefaults.noncesPerConnection;
+    const auth = config.auth ? new DigestAuthenticator({ ...config.auth, now: config.now, maxNonces }) : undefined;
     const sdpSessionId = randomUint(config.random, 31);
     this.core = {
       config,
       auth,
       sdpSessionId,
       udpPorts: () => this.udp.ports,
-      sessionCount: () => this.sessions.size,
+      admitSession: (conn) => this.admitSession(conn),
       findSession: (id) => this.sessions.get(id),
       sessionsOf: (conn) => [...this.sessions.values()].filter((e) => e.session.connectionId === conn.id),
       setupSession: (conn, transport, existing) => this.setupSession(conn, transport, existing),
@@ -106,7 +119,10 @@ export class RtspServer extends EventEmitter {
       handleRequest: (conn, request) => handleRequest(this.core, conn, request),
       handleInterleaved: () => undefined, // client RTCP over TCP: its bytes already counted as liveness
       handleActivity: (conn) => this.touchConnection(conn),
-      handleClose: (conn) => this.onConnectionClose(conn),
+      handleClose: (conn) => {
+        auth?.forget(conn.id);
+        this.onConnectionClose(conn);
+      },
     };
   }
 
@@ -175,7 +191,7 @@ export class RtspServer extends EventEmitter {
   stats(): RtspServerStats {
     let playing = 0;
     for (const { session } of this.sessions.values()) if (session.state === 'playing') playing++;
-    return { clients: this.sessions.size, playing, ...this.fanOut.stats() };
+    return { clients: this.sessions.size, connections: this.connections.size, playing, ...this.fanOut.stats() };
   }
 
   private async shutdown(): Promise<void> {
@@ -196,34 +212,49 @@ export class RtspServer extends EventEmitter {
 
   private onConnection(socket: net.Socket): void {
     socket.on('error', () => undefined); // until RtspConnection attaches its own listener
-    if (this.state !== 'listening' || this.connections.size >= this.config.maxClients * CONNECTIONS_PER_CLIENT) {
-      const why = this.state === 'listening' ? 'too many connections' : this.state;
-      this.config.logger.warn(`rtsp: refusing connection from ${socket.remoteAddress ?? '?'}: ${why}`);
+    const address = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const view = { holders: () => [...this.connections.values()].map((c) => c.remoteAddress), reap: () => this.reapConnections() };
+    const refused =
+      this.state === 'listening' ? this.admission.connection(address, view) : this.admission.refuse(`a connection from ${address || '?'}`, this.state);
+    if (refused) {
       socket.destroy();
       return;
     }
-    this.armTick();
     const conn = new RtspConnection(socket, {
       id: this.nextConnectionId++,
       handler: this.handler,
       logger: this.config.logger,
       serverName: RtspDefaults.serverName,
       lingerMs: RtspDefaults.lingerMs,
+      requestTimeoutMs: this.config.requestTimeoutMs,
+      idleTimeoutMs: this.config.idleTimeoutMs,
       limits: this.config.limits,
       now: this.config.now,
     });
     this.connections.set(conn.id, conn);
+    this.startTick();
     this.config.logger.debug(`rtsp: connection from ${conn.remote}`);
+  }
+
+  /** SETUP of a new session from `conn`: throws 503 beyond maxClients or maxSessionsPerAddress. */
+  private admitSession(conn: RtspConnection): void {
+    const view = { holders: () => [...this.sessions.values()].map((e) => e.session.address), reap: () => this.reapSessions() };
+    this.admission.session(conn.remoteAddress, conn.remote, view);
   }
 
   private onConnectionClose(conn: RtspConnection): void {
     this.connections.delete(conn.id);
     this.config.logger.debug(`rtsp: ${conn.remote} disconnected`);
     // A TCP session cannot outlive the connection that carries its media; a UDP one lives on
-    // until TEARDOWN or its timeout (RFC 2326 §12.37), as in gortsplib.
+    // until TEARDOWN or its timeout (RFC 2326 §12.37), as in gortsplib, but as an orphan: every
+    // measured player keeps its connection while it plays (docs/RTSP-CLIENTS.md §4), so from now on
+    // it must show RTCP within the orphan timeout.
     for (const entry of [...this.sessions.values()]) {
-      if (entry.session.connectionId === conn.id && entry.session.transport?.kind === 'tcp') this.endSession(entry, 'closed');
+      if (entry.session.connectionId !== conn.id) continue;
+      if (entry.session.transport?.kind === 'tcp') this.endSession(entry, 'closed');
+      else entry.session.orphan();
     }
+    this.stopTickWhenIdle();
   }
 
   private touchConnection(conn: RtspConnection): void {
@@ -268,13 +299,16 @@ export class RtspServer extends EventEmitter {
     const session = new ClientSession({
       id: randomBytes(8).toString('hex'), // unguessable (RFC 2326 §12.37: chosen randomly, at least 8 octets)
       remote: conn.remote,
+      address: conn.remoteAddress,
       connectionId: conn.id,
       timeoutS: config.sessionTimeoutS,
+      orphanTimeoutMs: config.orphanTimeoutMs,
       now: config.now(),
     });
     session.setup(transport);
     const entry: SessionEntry = { session, stream };
     this.sessions.set(session.id, entry);
+    this.startTick();
     config.logger.debug(`rtsp: ${conn.remote}: session ${session.id} set up over ${transport.kind}`);
     return entry;
   }
@@ -301,6 +335,7 @@ export class RtspServer extends EventEmitter {
     stream.pause();
     stream.sendBye(); // VLC closes the track on BYE; others ignore it (RTSP-CLIENTS.md §5)
     this.config.logger.debug(`rtsp: session ${session.id} of ${session.remote} ended (${reason})`);
+    this.stopTickWhenIdle();
     this.emitSession(reason, entry);
   }
 
@@ -308,33 +343,45 @@ export class RtspServer extends EventEmitter {
    * The housekeeping timer runs only while there is a connection or a session to look after: a server
    * nobody uses costs no wake-ups (a Raspberry Pi streaming all day counts every one).
    */
-  private armTick(): void {
+  private startTick(): void {
     if (this.tickTimer || this.state !== 'listening') return;
     const tickMs = Math.max(MIN_TICK_MS, Math.min(MAX_TICK_MS, (this.config.sessionTimeoutS * 1000) / 4));
     this.tickTimer = setInterval(() => this.tick(), tickMs);
   }
 
-  private tick(): void {
-    if (this.connections.size === 0 && this.sessions.size === 0) {
+  /** With nothing left to watch, the server sleeps until the next connection. */
+  private stopTickWhenIdle(): void {
+    if (this.tickTimer && this.connections.size === 0 && this.sessions.size === 0) {
       clearInterval(this.tickTimer);
       this.tickTimer = undefined;
-      return;
     }
+  }
+
+  private tick(): void {
     const now = this.config.now();
+    this.reapSessions(now);
+    this.reapConnections(now);
+    this.fanOut.tick(now);
+    this.stopTickWhenIdle();
+  }
+
+  private reapSessions(now = this.config.now()): void {
     for (const entry of [...this.sessions.values()]) {
       if (entry.session.expired(now)) this.endSession(entry, 'timeout');
     }
-    // A connection without a session that stays silent for a session timeout is a leftover probe.
-    const idleMs = this.config.sessionTimeoutS * 1000;
-    for (const conn of this.connections.values()) {
-      if (now - conn.lastActivity > idleMs && !this.hasSessions(conn)) conn.destroy();
-    }
-    this.fanOut.tick(now);
   }
 
-  private hasSessions(conn: RtspConnection): boolean {
-    for (const { session } of this.sessions.values()) if (session.connectionId === conn.id) return true;
-    return false;
+  /** Closes connections past their request or idle deadline (a connection with a session is never idle). */
+  private reapConnections(now = this.config.now()): void {
+    const withSessions = new Set<number>();
+    for (const { session } of this.sessions.values()) withSessions.add(session.connectionId);
+    for (const conn of [...this.connections.values()]) {
+      const why = conn.overdue(now, withSessions.has(conn.id));
+      if (!why) continue;
+      this.config.logger.debug(`rtsp: closing ${conn.remote}: ${why}`);
+      conn.destroy();
+      this.connections.delete(conn.id); // its 'close' follows; a slot freed now is free for the caller
+    }
   }
 
   private emitSession(event: RtspSessionEvent['event'], entry: SessionEntry): void {

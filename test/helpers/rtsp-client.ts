@@ -50,9 +50,10 @@ export class RawRtspClient {
     );
   }
 
-  static connect(port: number, host = '127.0.0.1'): Promise<RawRtspClient> {
+  /** `localAddress` picks the client's own address (another 127.x.y.z plays another host). */
+  static connect(port: number, host = '127.0.0.1', localAddress?: string): Promise<RawRtspClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect(port, host);
+      const socket = net.connect({ port, host, ...(localAddress ? { localAddress } : {}) });
       socket.once('error', reject);
       socket.once('connect', () => {
         socket.removeListener('error', reject);

@@ -139,6 +139,20 @@ describe('actioncam CLI: relay and rtsp (integration)', function () {
     assert.equal(code, 0);
   });
 
+  it('rtsp --rtsp-user/--rtsp-password makes players log in with Digest (the camera keeps its own --user)', async () => {
+    const port = await freeTcpPort();
+    const child = start(['rtsp', ...camera, '--listen', `127.0.0.1:${port}`, '--rtsp-user', 'viewer', '--rtsp-password', 'pw']);
+    const url = await firstLine(child);
+    const reply = await rtspRequest(port, `DESCRIBE ${url} RTSP/1.0\r\nCSeq: 2\r\nAccept: application/sdp\r\n\r\n`);
+    assert.match(reply, /^RTSP\/1\.0 401 Unauthorized\r\n/);
+    assert.match(reply, /^WWW-Authenticate: Digest realm="actioncam", nonce="[0-9a-f]+", algorithm=MD5\r$/m);
+    child.kill('SIGINT');
+    assert.equal((await exited(child)).code, 0);
+    const lonely = await runCli(['rtsp', ...camera, '--rtsp-user', 'viewer']);
+    assert.equal(lonely.code, 2);
+    assert.match(lonely.stderr, /^actioncam: --rtsp-user and --rtsp-password go together \(/);
+  });
+
   it('rtsp --json prints {event, url} as one line', async () => {
     const port = await freeTcpPort();
     const child = start(['rtsp', ...camera, '--listen', `127.0.0.1:${port}`, '--json']);

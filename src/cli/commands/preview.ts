@@ -48,6 +48,7 @@ export async function rtspCommand(ctx: CommandContext): Promise<void> {
     bind: listen.host,
     rtspPort: listen.port,
     path: ctx.args.path ?? RtspDefaults.path,
+    auth: ctx.args.rtspAuth,
   }, (event) => {
     if (event.event === 'started') {
       const url = event.url ?? '';

@@ -87,3 +87,70 @@ describe('rtsp/auth Digest (RFC 2617)', () => {
     assert.match(a.challenge(true), /stale=TRUE$/);
   });
 });
+
+describe('rtsp/auth stateful nonces (issue 10 finding 7: replayed headers)', () => {
+  const URI = 'rtsp://127.0.0.1:8554/live/';
+
+  it('accepts one nonce for every request of its connection (RFC 2069 clients reuse it), on no other', () => {
+    const a = new DigestAuthenticator({ username: 'admin', password: 'secret' });
+    const nonce = nonceOf(a.challenge(false, 1));
+    for (const method of ['DESCRIBE', 'SETUP', 'PLAY', 'GET_PARAMETER', 'GET_PARAMETER']) {
+      assert.deepEqual(a.verify(method, credentials(a, nonce, method), { uri: URI, connection: 1 }), { ok: true }, method);
+    }
+    // The same header on another connection: right password, wrong place. Stale, so a real client
+    // would retry with a new nonce, which a replayer cannot answer.
+    assert.deepEqual(a.verify('PLAY', credentials(a, nonce, 'PLAY'), { uri: URI, connection: 2 }), {
+      ok: false,
+      stale: true,
+      reason: 'nonce issued on another connection',
+    });
+  });
+
+  it("checks the digest's uri against the request's resource, whatever host spelling", () => {
+    const a = new DigestAuthenticator({ username: 'admin', password: 'secret' });
+    const nonce = nonceOf(a.challenge(false, 1));
+    const header = credentials(a, nonce, 'DESCRIBE', { uri: 'rtsp://127.0.0.1:8554/live' });
+    assert.deepEqual(a.verify('DESCRIBE', header, { uri: 'rtsp://localhost:8554/live', connection: 1 }), { ok: true });
+    for (const uri of ['rtsp://127.0.0.1:8554/live/', 'rtsp://127.0.0.1:8554/live?x', 'rtsp://127.0.0.1:8554/other', '*']) {
+      const result = a.verify('DESCRIBE', header, { uri, connection: 1 });
+      assert.ok(!result.ok && !result.stale && /not the request's/.test(result.reason), uri);
+    }
+  });
+
+  it('tracks nc for qop answers: a count that does not grow is a replay', () => {
+    const a = new DigestAuthenticator({ username: 'admin', password: 'secret' });
+    const nonce = nonceOf(a.challenge(false, 7));
+    const answer = (nc: string): string => credentials(a, nonce, 'SETUP', { qop: 'auth', nc, cnonce: 'abcdef' });
+    const context = { uri: URI, connection: 7 };
+    assert.deepEqual(a.verify('SETUP', answer('00000001'), context), { ok: true });
+    assert.deepEqual(a.verify('SETUP', answer('00000002'), context), { ok: true });
+    for (const nc of ['00000002', '00000001', 'zz']) {
+      const result = a.verify('SETUP', answer(nc), context);
+      assert.ok(!result.ok && result.stale && /nonce count/.test(result.reason), nc);
+    }
+    assert.deepEqual(a.verify('SETUP', answer('00000003'), context), { ok: true });
+  });
+
+  it('keeps a bounded number of nonces: a few per connection, a total cap, none of a closed connection', () => {
+    const a = new DigestAuthenticator({ username: 'admin', password: 'secret', noncesPerConnection: 2, maxNonces: 8 });
+    const first = nonceOf(a.challenge(false, 1));
+    for (let i = 0; i < 1000; i++) a.challenge(false, 1); // a client that collects 401s
+    assert.equal(a.nonceCount, 2);
+    assert.equal(a.verify('PLAY', credentials(a, first, 'PLAY'), { connection: 1 }).ok, false, 'the oldest is forgotten');
+    for (let c = 2; c < 100; c++) a.challenge(false, c);
+    assert.equal(a.nonceCount, 8);
+    const latest = nonceOf(a.challenge(false, 100));
+    a.forget(100);
+    assert.deepEqual(a.verify('PLAY', credentials(a, latest, 'PLAY'), { connection: 100 }), {
+      ok: false,
+      stale: true,
+      reason: 'unknown or forgotten nonce',
+    });
+  });
+
+  it('writes the stale challenge in the one shape live555 (VLC) reads: realm, nonce, stale, nothing else', () => {
+    const a = new DigestAuthenticator({ username: 'admin', password: 'secret', realm: 'cam' });
+    assert.match(a.challenge(true, 1), /^Digest realm="cam", nonce="[0-9a-f]{32}", stale=TRUE$/);
+    assert.match(a.challenge(false, 1), /^Digest realm="cam", nonce="[0-9a-f]{32}", algorithm=MD5$/);
+  });
+});

@@ -71,4 +71,18 @@ describe('rtsp/client-session state machine (RFC 2326 Appendix A.2)', () => {
     s.close();
     assert.equal(s.expired(1e9), false, 'a closed session is not reaped again');
   });
+
+  it('once orphaned (its connection closed without TEARDOWN) expires after the shorter orphan timeout', () => {
+    const s = new ClientSession({ id: 'abcdef0123456789', remote: '10.0.0.5:40000', connectionId: 1, timeoutS: 60, orphanTimeoutMs: 15_000, now: 0 });
+    assert.equal(s.address, '10.0.0.5');
+    s.setup(UDP);
+    assert.equal(s.expired(15_001), false, 'with its connection open the session timeout applies');
+    s.orphan();
+    assert.ok(s.isOrphaned);
+    assert.equal(s.expired(15_000), false);
+    assert.equal(s.expired(15_001), true);
+    s.touch(20_000); // an RTCP receiver report from its client ports
+    assert.equal(s.expired(35_000), false);
+    assert.equal(s.expired(35_001), true);
+  });
 });

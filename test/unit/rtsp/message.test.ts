@@ -105,6 +105,38 @@ describe('rtsp/message RequestParser', () => {
     }
   });
 
+  it('returns at most maxItems per push and keeps the rest, whole, for the next (one request in flight)', () => {
+    const rtcp = Buffer.from([0x80, 0xc9, 0x00, 0x01, 1, 2, 3, 4]);
+    const bytes = Buffer.concat([
+      Buffer.from('OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n\r\n'),
+      encodeInterleaved(1, [rtcp]),
+      Buffer.from('BAD LINE\r\nCSeq: 2\r\nContent-Length: 3\r\n\r\nabc'),
+      Buffer.from('SET_PARAMETER * RTSP/1.0\r\nCSeq: 3\r\nContent-Length: 2\r\n\r\nx\n'),
+      Buffer.from('TEARDOWN * RTSP/1.0\r\nCSe'),
+    ]);
+    for (let at = 0; at <= bytes.length; at++) {
+      const parser = new RequestParser();
+      const seen: string[] = [];
+      const label = (i: ParsedItem): string =>
+        i.kind === 'request' ? `${i.request.method}/${i.request.body.length}` : i.kind === 'interleaved' ? `$${i.frame.channel}` : `error/${i.error.status}`;
+      const drain = (chunk: Buffer): void => {
+        let items = parser.push(chunk, 1);
+        while (items.length > 0) {
+          assert.equal(items.length, 1, `split at ${at}`);
+          seen.push(label(items[0]));
+          items = parser.push(Buffer.alloc(0), 1);
+        }
+      };
+      drain(bytes.subarray(0, at));
+      drain(bytes.subarray(at));
+      assert.deepEqual(seen, ['OPTIONS/0', '$1', 'error/400', 'SET_PARAMETER/2'], `split at ${at}`);
+      assert.ok(parser.partial, 'the TEARDOWN head is still incomplete');
+      assert.deepEqual(parser.push(Buffer.from('q: 4\r\n\r\n'), 0), [], 'maxItems 0 only buffers');
+      assert.equal(label(parser.push(Buffer.alloc(0), 1)[0]), 'TEARDOWN/0');
+      assert.ok(!parser.partial);
+    }
+  });
+
   const MALFORMED: Array<{ name: string; raw: string; status: number; fatal: boolean; cseq?: string }> = [
     { name: 'garbage line', raw: 'HELLO\r\n\r\n', status: 400, fatal: false },
     { name: 'HTTP request', raw: 'GET / HTTP/1.1\r\nCSeq: 3\r\n\r\n', status: 400, fatal: false, cseq: '3' },
