@@ -416,6 +416,8 @@ describe('e2e: the nodes in the Node-RED editor (Chromium)', function () {
     await dialog.locator('#red-ui-clipboard-dialog-import-tabs li', { hasText: 'Examples' }).click();
     const examples = dialog.locator('#red-ui-clipboard-dialog-import-tab-examples');
     await examples.locator('.red-ui-treeList-label', { hasText: PACKAGE }).click();
+    // The tree renders the package's examples after the click: wait for them, not for a fixed time.
+    await examples.locator('.red-ui-treeList-label', { hasText: 'Take a snapshot' }).first().waitFor({ state: 'visible', timeout: 10000 });
     const listed = await examples.locator('.red-ui-treeList-label').allInnerTexts();
     for (const name of ['Read firmware', 'Take a snapshot']) assert.ok(listed.some((l) => l.trim() === name), `example "${name}" is listed (${listed.join(', ')})`);
     await examples.locator('.red-ui-treeList-label', { hasText: 'Take a snapshot' }).click();
