@@ -64,6 +64,7 @@ export class CameraSimulator extends EventEmitter {
     rejectSecondClient: false,
     replyDelayMs: 0,
     garbageBeforeReplies: false,
+    httpCut: null,
   };
   readonly stats: SimulatorStats = {
     logins: 0,
@@ -145,6 +146,23 @@ export class CameraSimulator extends EventEmitter {
     this.control?.dropConnections();
   }
 
+  /**
+   * Puts a file on the simulated card (listed last, served over HTTP). For tests of odd or hostile
+   * names: the path is listed exactly as given. Throws InvalidStateError before start().
+   */
+  addFile(filePath: string, data: Buffer): SimFile {
+    if (!this.store) throw new InvalidStateError('camera simulator has no card before start()');
+    return this.store.add(filePath, data);
+  }
+
+  /**
+   * Sends one message nobody asked for to every logged-in client, as a camera reporting a button
+   * press would (what real cameras send unasked is unknown, PROTOCOL.md §2.2).
+   */
+  notify(type: number, payload?: Buffer): void {
+    for (const client of this.control?.all ?? []) if (client.state === 'loggedIn') client.send(type, payload);
+  }
+
   /** Writes bytes (default: random bytes without the control magic) to every control client. */
   sendGarbage(bytes?: Buffer): void {
     const data = bytes ?? garbage(this.options.random);
@@ -182,7 +200,7 @@ export class CameraSimulator extends EventEmitter {
         this.emit('client', info(client));
       },
     );
-    this.http = new HttpFileServer(store, this.stats, options.logger);
+    this.http = new HttpFileServer(store, this.stats, options.logger, this.faults);
     this.discovery = new DiscoveryResponder(options.serial, this.stats, options.logger);
     this.previewSocket = dgram.createSocket(net.isIPv6(options.host) ? 'udp6' : 'udp4');
     this.previewSocket.on('error', (err) => options.logger.warn(`sim: preview socket error: ${err.message}`));

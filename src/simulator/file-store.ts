@@ -57,7 +57,9 @@ export class FileStore {
     return this.add(`${VIDEO_DIR}/VID_${pad(this.nextVideo++)}.MP4`, this.videoData);
   }
 
-  private add(filePath: string, data: Buffer): SimFile {
+  /** Puts (or replaces) a file at any path, listed last. Tests use it for odd or hostile names. */
+  add(filePath: string, data: Buffer): SimFile {
+    this.byPath.delete(filePath);
     const name = filePath.slice(filePath.lastIndexOf('/') + 1);
     const file: SimFile = { path: filePath, name, size: data.length, type: fileTypeOf(name), data };
     this.byPath.set(filePath, file);

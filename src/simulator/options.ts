@@ -59,6 +59,18 @@ export interface SimulatorFaults {
   replyDelayMs: number;
   /** Write a few random bytes that contain no 0xAB before each reply (tests resynchronisation). */
   garbageBeforeReplies: boolean;
+  /**
+   * Cut HTTP downloads short: the headers carry the full Content-Length, then only `afterBytes` of
+   * the body follow before the connection drops (a camera losing Wi-Fi mid-download). Only the file
+   * at `path` when one is given; null = every download completes.
+   */
+  httpCut: HttpCutFault | null;
+}
+
+export interface HttpCutFault {
+  /** Camera path of the one file to cut; every file when left out. */
+  path?: string;
+  afterBytes: number;
 }
 
 export const SimulatorDefaults = {
