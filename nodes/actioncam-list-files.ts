@@ -3,12 +3,14 @@
  * List mode: msg.payload = [{path, name, size, url, type}] (filter, newest first, limit).
  * Download mode: the file at msg.path (or the configured path; empty = the newest match), either as
  * msg.payload Buffer with msg.file and msg.contentType, or streamed into a folder (videos are large)
- * with msg.payload = {path, size, file}. `timeout` is the download's idle limit: a big video may take
- * much longer in total, but the camera must not fall silent for that long.
+ * with msg.payload = {path, size, file}, never over an existing file unless `overwrite` is on.
+ * `timeout` is the download's idle limit: a big video may take much longer in total (the total
+ * deadline follows the file's size, src/http/defaults.ts), but the camera must not fall silent for
+ * that long.
  */
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import { downloadToBuffer, downloadToFile } from '../src/http/download';
-import type { DownloadOptions } from '../src/http/download';
+import type { DownloadOptions, FileDownloadOptions } from '../src/http/download';
 import type { FileEntry } from '../src/protocol';
 import { BadInputError } from '../src/errors';
 import { newestFile } from '../src/session/still';
@@ -32,6 +34,8 @@ interface ListFilesDef extends CameraNodeDef {
   output: 'buffer' | 'folder';
   folder: string;
   folderType: string;
+  /** Replace a file of the same name in the folder; off: save under the next free `name (n).ext`. */
+  overwrite: boolean;
   timeout: number | string;
 }
 
@@ -68,7 +72,8 @@ export = function (RED: NodeAPI): void {
             signal,
             onProgress: downloadProgress(board, t, entry.size),
           };
-          return folder === undefined ? await toBuffer(msg, entry, config, request) : await toFolder(msg, entry, config, request, folder);
+          if (folder === undefined) return await toBuffer(msg, entry, config, request);
+          return await toFolder(msg, entry, config, { ...request, dir: folder, fileName: entry.name, overwrite: def.overwrite === true });
         } finally {
           board.clear();
         }
@@ -92,8 +97,8 @@ async function toBuffer(msg: NodeMessage, entry: FileEntry, config: CameraConfig
   return msg;
 }
 
-async function toFolder(msg: NodeMessage, entry: FileEntry, config: CameraConfigNode, request: DownloadOptions, dir: string): Promise<NodeMessage> {
-  const saved = await downloadToFile({ ...request, dir, fileName: entry.name });
+async function toFolder(msg: NodeMessage, entry: FileEntry, config: CameraConfigNode, request: FileDownloadOptions): Promise<NodeMessage> {
+  const saved = await downloadToFile(request);
   // Same shape as `actioncam fetch --json`: the camera path, the bytes written, the file on disk.
   msg.payload = { path: entry.path, size: saved.size, file: saved.file };
   msg.file = toListedFile(entry, config);

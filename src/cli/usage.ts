@@ -63,10 +63,13 @@ Starts recording on the SD card.`,
   stop: `Usage: actioncam stop [camera options] [--json]
 
 Stops recording.`,
-  fetch: `Usage: actioncam fetch [PATH] [--out DIR] [camera options] [--json]
+  fetch: `Usage: actioncam fetch [PATH] [--out DIR] [--overwrite] [--max-size SIZE] [camera options] [--json]
 
 Downloads PATH (as 'ls' prints it) over HTTP, or the newest file when PATH is left out.
-  -o, --out DIR    folder to write into (default: the current folder; created when missing)`,
+A file of that name in DIR is kept: the download gets the next free name, 'IMG_0001 (1).JPG'.
+  -o, --out DIR      folder to write into (default: the current folder; created when missing)
+  --overwrite        replace a file of the same name in DIR instead
+  --max-size SIZE    refuse a larger file, e.g. 500M (default 4G, the FAT32 limit of the card)`,
   cmd: `Usage: actioncam cmd HEX [--reply HEX|none] [camera options] [--json]
 
 Sends a raw command: the first two bytes of HEX are the message type, the rest is the payload.

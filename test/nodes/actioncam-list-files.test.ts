@@ -118,6 +118,29 @@ describe('actioncam-list-files node', () => {
     }
   });
 
+  it('never overwrites a file in the folder: a numbered name, unless "overwrite" is on (issue 10)', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'actioncam-nodes-'));
+    try {
+      const photo = cam.sim.files.find((f) => f.type === 'photo')!;
+      await fs.writeFile(path.join(dir, photo.name), 'mine');
+      await load({ mode: 'download', output: 'folder', folder: dir, folderType: 'str' });
+      let c = collectors();
+      helper.getNode('n1').receive({ path: photo.path });
+      const numbered = photo.name.replace(/(\.[^.]*)$/, ' (1)$1');
+      assert.equal(((await c.out.next()).payload as { file: string }).file, path.join(dir, numbered));
+      assert.equal(await fs.readFile(path.join(dir, photo.name), 'utf8'), 'mine');
+      await helper.unload();
+
+      await load({ mode: 'download', output: 'folder', folder: dir, folderType: 'str', overwrite: true });
+      c = collectors();
+      helper.getNode('n1').receive({ path: photo.path });
+      assert.equal(((await c.out.next()).payload as { file: string }).file, path.join(dir, photo.name));
+      assert.ok((await fs.readFile(path.join(dir, photo.name))).equals(photo.data));
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails once with a clear message for a file that is not on the card', async () => {
     await load({ mode: 'download' });
     const { out, caught, statuses } = collectors();
