@@ -17,6 +17,7 @@ import * as net from 'net';
 import * as path from 'path';
 import { InvalidStateError } from '../errors';
 import type { ControlMessage } from '../protocol';
+import { CameraClock } from './camera-clock';
 import { CommandHandler } from './commands';
 import { splitClipIntoFrames } from './clip';
 import type { ControlClient } from './control-client';
@@ -76,6 +77,7 @@ export class CameraSimulator extends EventEmitter {
     httpRequests: 0,
   };
   private readonly options: ResolvedOptions;
+  private readonly cameraClock: CameraClock;
   private state: SimulatorState = 'idle';
   private store?: FileStore;
   private commands?: CommandHandler;
@@ -92,6 +94,12 @@ export class CameraSimulator extends EventEmitter {
   constructor(opts: SimulatorOptions = {}) {
     super();
     this.options = resolveOptions(opts);
+    this.cameraClock = new CameraClock(this.options.now);
+  }
+
+  /** The camera's date and time, undefined until a client set it with SET_CLOCK (A011). */
+  get clock(): Date | undefined {
+    return this.cameraClock.current;
   }
 
   /** Serial reported in discovery replies. */
@@ -173,11 +181,12 @@ export class CameraSimulator extends EventEmitter {
     const { options } = this;
     const [clip, still] = await Promise.all([fs.readFile(options.clipPath), fs.readFile(path.join(__dirname, 'assets', 'still.jpg'))]);
     this.frames = splitClipIntoFrames(clip);
-    const store = new FileStore(still, clip);
+    const store = new FileStore(still, clip, this.cameraClock);
     store.seed();
     this.store = store;
     this.commands = new CommandHandler({
       files: store,
+      clock: this.cameraClock,
       firmwareVersion: options.firmwareVersion,
       fileListPartSize: options.fileListPartSize,
       logger: options.logger,

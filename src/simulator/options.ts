@@ -40,6 +40,8 @@ export interface SimulatorOptions {
   serial?: string;
   /** Random source in [0, 1) for garbage bytes and the default serial (injectable for tests). */
   random?: () => number;
+  /** This computer's clock in ms, which the camera's clock runs with once set (injectable for tests). */
+  now?: () => number;
   logger?: Logger;
 }
 
@@ -126,6 +128,7 @@ export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
     fileListPartSize: positive(opts.fileListPartSize ?? SimulatorDefaults.fileListPartSize, 'fileListPartSize'),
     serial: opts.serial ?? `SIMCAM-${randomHex(random, 6)}`,
     random,
+    now: opts.now ?? (() => Date.now()),
     logger: opts.logger ?? silentLogger,
   };
 }
