@@ -20,7 +20,7 @@ export function asUsage<T>(parse: () => T): T {
   }
 }
 
-export const COMMANDS = ['discover', 'firmware', 'ls', 'still', 'record', 'stop', 'fetch', 'cmd', 'simulate', 'relay', 'rtsp', 'help'] as const;
+export const COMMANDS = ['discover', 'firmware', 'ls', 'still', 'record', 'stop', 'fetch', 'sync', 'clock', 'watch', 'cmd', 'simulate', 'relay', 'rtsp', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -65,6 +65,9 @@ const COMMAND_SPEC: Record<CommandName, { options: readonly OptionName[]; args: 
   record: { options: CAMERA, args: [0, 0] },
   stop: { options: CAMERA, args: [0, 0] },
   fetch: { options: [...CAMERA, 'out', 'overwrite', 'max-size'], args: [0, 1] },
+  sync: { options: [...CAMERA, 'out', 'type', 'max-size'], args: [0, 0] },
+  clock: { options: [...CAMERA, 'time'], args: [0, 0] },
+  watch: { options: CAMERA, args: [0, 0] },
   cmd: { options: [...CAMERA, 'reply'], args: [1, 1] },
   simulate: {
     options: [...GENERAL, 'host', 'port', 'user', 'password', 'http-port', 'preview-port', 'discovery-ports', 'clip'],
