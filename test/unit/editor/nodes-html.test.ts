@@ -254,6 +254,8 @@ describe('editor: nodes/*.html', () => {
       ['actioncam-config', 'host', 'cam.local'],
       ['actioncam-config', 'host', '${CAMERA_HOST}'],
       ['actioncam-config', 'port', '${CAMERA_PORT}'],
+      ['actioncam-config', 'previewPort', '6840'],
+      ['actioncam-config', 'previewPort', '40000'],
       ['actioncam-discover', 'ports', '22600'],
       ['actioncam-discover', 'ports', '22600, 21600'],
       ['actioncam-record', 'duration', '2.5'],
