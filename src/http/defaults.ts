@@ -5,7 +5,7 @@
 import { Defaults } from '../protocol';
 
 export const DownloadDefaults = {
-  /** The camera's web server (PROTOCOL.md §1). */
+  /** The camera's web server (docs/PROTOCOL.md §1). */
   port: Defaults.httpPort,
   /** Longest silence: the camera's SD card and Wi-Fi can stall for seconds, but not for ever. */
   timeoutMs: 15_000,

@@ -4,7 +4,7 @@
  * right after START_PREVIEW with the values of a date two days before that commit; no reply was
  * recorded. Pure functions over bytes.
  *
- * 36 bytes, nine u32 little-endian words (payload integers are LE, PROTOCOL.md §2.1):
+ * 36 bytes, nine u32 little-endian words (payload integers are LE, docs/PROTOCOL.md §2.1):
  *
  *   offset  0      4      8      12     16     20     24     28     32
  *          +------+------+------+------+------+------+------+------+------+

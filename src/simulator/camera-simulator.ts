@@ -165,7 +165,7 @@ export class CameraSimulator extends EventEmitter {
 
   /**
    * Sends one message nobody asked for to every logged-in client, as a camera reporting a button
-   * press would (what real cameras send unasked is unknown, PROTOCOL.md §2.2).
+   * press would (what real cameras send unasked is unknown, docs/PROTOCOL.md §2.2).
    */
   notify(type: number, payload?: Buffer): void {
     for (const client of this.control?.all ?? []) if (client.state === 'loggedIn') client.send(type, payload);

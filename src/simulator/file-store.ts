@@ -17,7 +17,7 @@ export interface SimFile {
 }
 
 /**
- * Directory and naming scheme; real cameras' names are not recorded anywhere (PROTOCOL.md §2.7.1).
+ * Directory and naming scheme; real cameras' names are not recorded anywhere (docs/PROTOCOL.md §2.7.1).
  * Until a client sets the clock (A011) new files are IMG_0002.JPG, VID_0002.MP4 ...; afterwards
  * the name carries the camera's date and time, IMG_20240501_123456_0002.JPG, so a test or a user
  * of the demo sees the clock take effect.
