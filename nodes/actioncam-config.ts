@@ -40,6 +40,7 @@ export = function (RED: NodeAPI): void {
         loginTimeoutMs: timeoutMs,
         requestTimeoutMs: timeoutMs,
         reconnect: def.reconnect !== false,
+        setClockOnLogin: def.setClock === true, // experimental A011 (docs/PROTOCOL.md §10)
         logger: {
           debug: (message) => node.debug(message),
           info: (message) => node.log(message),

@@ -20,6 +20,8 @@ export interface CameraConfigDef extends NodeDef {
   previewPort: number | string;
   timeout: number | string;
   reconnect: boolean;
+  /** Send the (experimental) SET_CLOCK after every login; missing in flows from before it existed. */
+  setClock?: boolean;
 }
 
 /** Receives the status that follows the shared session's state (a user node shows it or overlays it). */

@@ -20,7 +20,7 @@ export function asUsage<T>(parse: () => T): T {
   }
 }
 
-export const COMMANDS = ['discover', 'firmware', 'ls', 'still', 'record', 'stop', 'fetch', 'cmd', 'simulate', 'relay', 'rtsp', 'help'] as const;
+export const COMMANDS = ['discover', 'firmware', 'ls', 'still', 'record', 'stop', 'fetch', 'sync', 'clock', 'watch', 'cmd', 'simulate', 'relay', 'rtsp', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -47,6 +47,10 @@ const OPTIONS = {
   'rtsp-password': { type: 'string' },
   'discovery-ports': { type: 'string' },
   clip: { type: 'string' },
+  overwrite: { type: 'boolean' },
+  'max-size': { type: 'string' },
+  type: { type: 'string' },
+  time: { type: 'string' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -62,7 +66,10 @@ const COMMAND_SPEC: Record<CommandName, { options: readonly OptionName[]; args: 
   still: { options: CAMERA, args: [0, 0] },
   record: { options: CAMERA, args: [0, 0] },
   stop: { options: CAMERA, args: [0, 0] },
-  fetch: { options: [...CAMERA, 'out'], args: [0, 1] },
+  fetch: { options: [...CAMERA, 'out', 'overwrite', 'max-size'], args: [0, 1] },
+  sync: { options: [...CAMERA, 'out', 'type', 'max-size'], args: [0, 0] },
+  clock: { options: [...CAMERA, 'time'], args: [0, 0] },
+  watch: { options: CAMERA, args: [0, 0] },
   cmd: { options: [...CAMERA, 'reply'], args: [1, 1] },
   simulate: {
     options: [...GENERAL, 'host', 'port', 'user', 'password', 'http-port', 'preview-port', 'discovery-ports', 'clip'],
@@ -106,6 +113,13 @@ export interface CliArgs {
   rtspAuth?: { username: string; password: string };
   discoveryPorts?: number[];
   clip?: string;
+  overwrite: boolean;
+  /** --max-size in bytes. */
+  maxBytes?: number;
+  /** --type of `sync`. */
+  fileType?: 'video' | 'photo' | 'all';
+  /** --time of `clock`. */
+  time?: Date;
 }
 
 /** Defaults of the camera-facing options, shown by --help (the camera's own values, PROTOCOL.md §1). */
@@ -168,6 +182,10 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
     rtspAuth: parseRtspAuth(values['rtsp-user'], values['rtsp-password']),
     discoveryPorts: optional(values['discovery-ports'], (v) => parsePortList('--discovery-ports', v, true)),
     clip: optional(values.clip, (v) => nonEmpty('--clip', v)),
+    overwrite: values.overwrite === true,
+    maxBytes: optional(values['max-size'], (v) => parseSize('--max-size', v)),
+    fileType: optional(values.type, (v) => parseFileType(v)),
+    time: optional(values.time, (v) => parseTime(v)),
   };
 }
 
@@ -212,6 +230,29 @@ function parseTimeout(value: string): number {
     throw new UsageError(`--timeout must be a whole number of milliseconds above 0, got '${value}'`);
   }
   return Number(value);
+}
+
+/** Bytes, or a number with K, M, G or T (powers of 1024): "500M", "4G". */
+export function parseSize(option: string, value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*$/i.exec(value);
+  const bytes = match ? Math.floor(Number(match[1]) * 1024 ** ' KMGT'.indexOf(match[2].toUpperCase() || ' ')) : NaN;
+  if (!(bytes >= 1) || !Number.isSafeInteger(bytes)) throw new UsageError(`${option} must be a size such as 500M or 4G (bytes when no unit), got '${value}'`);
+  return bytes;
+}
+
+function parseFileType(value: string): 'video' | 'photo' | 'all' {
+  if (value !== 'video' && value !== 'photo' && value !== 'all') throw new UsageError(`--type must be video, photo or all, got '${value}'`);
+  return value;
+}
+
+/** An ISO 8601 date and time; without an offset it is local time, as the camera's clock is. */
+function parseTime(value: string): Date {
+  const text = value.trim();
+  const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(text);
+  // A bare date would be UTC midnight to Date; the camera's clock has no zone, so it means local midnight.
+  const date = iso ? new Date(text.length === 10 ? `${text}T00:00` : text) : undefined;
+  if (!date || Number.isNaN(date.getTime())) throw new UsageError(`--time must be an ISO 8601 date and time such as 2024-05-01T12:30:00, got '${value}'`);
+  return date;
 }
 
 function parseRtspPath(value: string): string {

@@ -30,6 +30,9 @@ Commands:
   record               start recording
   stop                 stop recording
   fetch [PATH]         download a file (the newest when PATH is left out)
+  sync --out DIR       mirror the card into DIR: download what is not there yet
+  clock [--time ISO]   set the camera's clock (experimental)
+  watch                print what the camera sends unasked (to learn the protocol)
   cmd HEX              send a raw command and print the reply
   relay                turn the live preview into RTP and print the SDP
   rtsp                 serve the live preview as an RTSP URL
@@ -63,10 +66,36 @@ Starts recording on the SD card.`,
   stop: `Usage: actioncam stop [camera options] [--json]
 
 Stops recording.`,
-  fetch: `Usage: actioncam fetch [PATH] [--out DIR] [camera options] [--json]
+  fetch: `Usage: actioncam fetch [PATH] [--out DIR] [--overwrite] [--max-size SIZE] [camera options] [--json]
 
 Downloads PATH (as 'ls' prints it) over HTTP, or the newest file when PATH is left out.
-  -o, --out DIR    folder to write into (default: the current folder; created when missing)`,
+A file of that name in DIR is kept: the download gets the next free name, 'IMG_0001 (1).JPG'.
+  -o, --out DIR      folder to write into (default: the current folder; created when missing)
+  --overwrite        replace a file of the same name in DIR instead
+  --max-size SIZE    refuse a larger file, e.g. 500M (default 4G, the FAT32 limit of the card)`,
+  sync: `Usage: actioncam sync --out DIR [--type video|photo|all] [--max-size SIZE] [camera options] [--json]
+
+Mirrors the SD card into DIR, keeping the camera's folders (DIR/DCIM/MOVIE/...): downloads every
+listed file that is not in DIR with its listed size, skips the rest, so a second run right after the
+first downloads nothing. Each file is written under a temporary name and renamed once complete;
+a file that fails is reported and the others go on (exit status 1 then). A path that would leave
+DIR is refused. Progress ("syncing 3/12 · 45 %") goes to stderr.
+  -o, --out DIR      the mirror folder (created when missing)
+  --type TYPE        video, photo or all (default all)
+  --max-size SIZE    refuse a larger file, e.g. 500M (default 4G, the FAT32 limit of the card)
+With --json: {"downloaded":[{path,size,file}],"skipped":n,"failed":[{path,error}],"bytes":n}.`,
+  clock: `Usage: actioncam clock [--time ISO] [camera options] [--json]
+
+Sets the camera's clock to --time (default: now), in this computer's local time: the camera has no
+time zone. ISO 8601, e.g. 2024-05-01T12:30:00 (local) or 2024-05-01T10:30:00Z.
+Experimental: the message (A011) is inferred from a replay of the vendor app (nonzod/XproHacks,
+docs/PROTOCOL.md §10) and the camera does not confirm it; check the date on the camera.`,
+  watch: `Usage: actioncam watch [camera options] [--json]
+
+Prints every message the camera sends that nobody asked for, until interrupted (Ctrl+C): press the
+camera's buttons and see what it says. One line per message (time, type, name, size, hex), or with
+--json one JSON object per line: {"type","typeHex","name","hex"}. At most 20 a second are shown;
+the rest are counted on stderr. Reconnects by itself while watching.`,
   cmd: `Usage: actioncam cmd HEX [--reply HEX|none] [camera options] [--json]
 
 Sends a raw command: the first two bytes of HEX are the message type, the rest is the payload.

@@ -1,10 +1,13 @@
 /**
  * Camera file downloads over plain HTTP (PROTOCOL.md §2.7.5): `GET http://<camera><path>` with the
  * path from the file list. Unlike the reference client this checks the status code, the
- * Content-Length against the listed size and the received byte count, bounds memory, times out on
- * a stalled camera, and can be aborted. Videos go straight to disk through a stream, never whole
- * into memory, via a hidden `.name.part` file that is renamed only once complete.
+ * Content-Length against the listed size and the received byte count, bounds the size (cut as soon
+ * as the body passes the listed size or the cap), the silence and the total time, and can be
+ * aborted. Videos go straight to disk through a stream, never whole into memory, via a hidden
+ * temporary file that gets its final name only once complete, and never over an existing file
+ * unless asked (a numbered name instead, place-file.ts).
  */
+import { randomBytes } from 'crypto';
 import { createWriteStream, promises as fs } from 'fs';
 import type { WriteStream } from 'fs';
 import * as net from 'net';
@@ -12,12 +15,14 @@ import * as path from 'path';
 import { Transform } from 'stream';
 import type { TransformCallback } from 'stream';
 import { pipeline } from 'stream/promises';
-import { BadInputError, HttpError, throwIfAborted } from '../errors';
-import { Defaults } from '../protocol';
+import { BadInputError, throwIfAborted } from '../errors';
+import { DownloadDefaults } from './defaults';
+import { placeFile } from './place-file';
 import { Transfer } from './request';
 import { safeJoin } from './safe-join';
 
 export { safeJoin } from './safe-join';
+export { DownloadDefaults, downloadDeadlineMs } from './defaults';
 
 export interface DownloadOptions {
   /** Camera address. */
@@ -26,11 +31,16 @@ export interface DownloadOptions {
   port?: number;
   /** Path as the camera lists it, e.g. /DCIM/MOVIE/VID_0001.MP4. */
   path: string;
-  /** Size from the file list; a different Content-Length or byte count fails. 0/undefined = not checked. */
+  /**
+   * Size from the file list; a different Content-Length, a shorter body or a body that goes on past
+   * it fails. 0/undefined = not known (a file still being written): only maxBytes bounds it then.
+   */
   expectedSize?: number;
-  /** Fail when the camera sends nothing for this long (an idle timeout, not a total one). */
+  /** Longest silence (an idle timeout); default DownloadDefaults.timeoutMs. */
   timeoutMs?: number;
-  /** Fail when the file is larger than this. */
+  /** Total time; default downloadDeadlineMs() of the known size (DownloadDefaults.minBytesPerSecond). */
+  deadlineMs?: number;
+  /** Fail when the file is larger; default DownloadDefaults.maxBufferBytes / maxFileBytes. */
   maxBytes?: number;
   signal?: AbortSignal;
   /** Called after every chunk; `total` is the Content-Length when the camera sent one. */
@@ -42,16 +52,9 @@ export interface FileDownloadOptions extends DownloadOptions {
   dir: string;
   /** File name inside `dir`; default the camera's base name. A plain name (see safeJoin). */
   fileName?: string;
+  /** Replace a file of that name; default false: the download gets the next free `name (n).ext`. */
+  overwrite?: boolean;
 }
-
-export const DownloadDefaults = {
-  /** The camera's web server (PROTOCOL.md §1). */
-  port: Defaults.httpPort,
-  /** Generous: the camera's SD card and Wi-Fi can stall for seconds, but not for ever. */
-  timeoutMs: 15_000,
-  /** Buffer downloads live in memory (a Node-RED msg): bounded so one big video cannot exhaust it. */
-  maxBufferBytes: 256 * 1024 * 1024,
-} as const;
 
 /** The URL of a camera file: `http://host[:port]/path`, the path escaped only where HTTP needs it. */
 export function fileUrl(host: string, httpPort: number, filePath: string): string {
@@ -71,7 +74,7 @@ export async function downloadToBuffer(opts: DownloadOptions): Promise<Buffer> {
       for await (const chunk of res) {
         const buf = chunk as Buffer;
         received += buf.length;
-        enforceLimit(transfer, received, opts.maxBytes ?? DownloadDefaults.maxBufferBytes);
+        transfer.checkReceived(received);
         chunks.push(buf);
         opts.onProgress?.(received, total);
       }
@@ -87,15 +90,17 @@ export async function downloadToBuffer(opts: DownloadOptions): Promise<Buffer> {
 }
 
 /**
- * Streams a file to `<dir>/<fileName>` through `<dir>/.<fileName>.part`; the partial file is
- * removed on any failure or abort. Resolves the final path and the byte count.
+ * Streams a file to `<dir>/<fileName>` through a hidden `.<fileName>.<random>.part` beside it,
+ * removed on any failure or abort, so an incomplete file never carries the final name. Resolves
+ * the path it was saved under (a numbered one when the name was taken and overwrite is off) and
+ * the byte count.
  */
 export async function downloadToFile(opts: FileDownloadOptions): Promise<{ file: string; size: number }> {
   const name = opts.fileName ?? baseName(opts.path);
   const file = safeJoin(opts.dir, name);
-  const part = safeJoin(opts.dir, `.${name}.part`);
-  const transfer = newTransfer(opts, Number.POSITIVE_INFINITY);
-  const maxBytes = opts.maxBytes ?? Number.POSITIVE_INFINITY;
+  // Unique, so two downloads of one name into one folder never write the same temporary file.
+  const part = safeJoin(opts.dir, `.${name}.${randomBytes(4).toString('hex')}.part`);
+  const transfer = newTransfer(opts, DownloadDefaults.maxFileBytes);
   let out: { stream: WriteStream; closed: Promise<void> } | undefined;
   try {
     const { res, total } = await transfer.open();
@@ -104,7 +109,7 @@ export async function downloadToFile(opts: FileDownloadOptions): Promise<{ file:
       transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
         received += chunk.length;
         try {
-          enforceLimit(transfer, received, maxBytes);
+          transfer.checkReceived(received);
           opts.onProgress?.(received, total);
         } catch (err) {
           return cb(err instanceof Error ? err : new Error(String(err)));
@@ -123,8 +128,9 @@ export async function downloadToFile(opts: FileDownloadOptions): Promise<{ file:
     if (transfer.failure) throw transfer.failure;
     transfer.checkComplete(received, total);
     await out.closed;
-    await fs.rename(part, file);
-    return { file, size: received };
+    const saved = await placeFile(part, file, opts.overwrite === true);
+    out = undefined; // the temporary file is gone: nothing left to remove
+    return { file: saved, size: received };
   } catch (err) {
     if (out) {
       // Wait for the descriptor to close, or a late open could recreate the file after the rm.
@@ -149,18 +155,19 @@ function newTransfer(opts: DownloadOptions, defaultMaxBytes: number): Transfer {
     requestPath: requestPath(opts.path),
     url: fileUrl(opts.host, port, opts.path),
     expectedSize: opts.expectedSize,
-    timeoutMs: opts.timeoutMs ?? DownloadDefaults.timeoutMs,
-    maxBytes: opts.maxBytes ?? defaultMaxBytes,
+    timeoutMs: positive('timeoutMs', opts.timeoutMs ?? DownloadDefaults.timeoutMs, MAX_TIMER_MS),
+    deadlineMs: opts.deadlineMs === undefined ? undefined : positive('deadlineMs', opts.deadlineMs, MAX_TIMER_MS),
+    maxBytes: positive('maxBytes', opts.maxBytes ?? defaultMaxBytes, Number.MAX_SAFE_INTEGER),
     signal: opts.signal,
   });
 }
 
-function enforceLimit(transfer: Transfer, received: number, maxBytes: number): void {
-  if (received > maxBytes) {
-    const err = new HttpError(`download exceeded the ${maxBytes}-byte limit`);
-    transfer.fail(err);
-    throw err;
-  }
+/** Largest delay setTimeout honours (2^31 - 1 ms); larger values would fire at once. */
+const MAX_TIMER_MS = 0x7fffffff;
+
+function positive(name: string, value: number, max: number): number {
+  if (typeof value !== 'number' || !(value > 0) || value > max) throw new BadInputError(`${name} must be a number above 0 and at most ${max}, got ${String(value)}`);
+  return value;
 }
 
 /** The camera path as a request target: a leading "/", and only what HTTP cannot carry escaped. */

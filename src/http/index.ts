@@ -1,3 +1,7 @@
-/** Camera file downloads: see download.ts. */
-export { DownloadDefaults, downloadToBuffer, downloadToFile, fileUrl, safeJoin } from './download';
+/** Camera file downloads: see download.ts; the card mirror: sync.ts. */
+export { DownloadDefaults, downloadDeadlineMs, downloadToBuffer, downloadToFile, fileUrl, safeJoin } from './download';
 export type { DownloadOptions, FileDownloadOptions } from './download';
+export { numberedName } from './place-file';
+export { safeCameraPath } from './safe-join';
+export { syncFiles } from './sync';
+export type { SyncFilter, SyncOptions, SyncProgress, SyncResult, SyncedFile } from './sync';

@@ -1,10 +1,11 @@
 /**
  * One HTTP GET of a camera file up to the point where the body can be read: status and
- * Content-Length checks, the idle timeout, and abort. The first failure wins and is what the caller
- * reports, whatever error the torn-down stream surfaces afterwards.
+ * Content-Length checks, the idle timeout, the total deadline, and abort. The first failure wins and
+ * is what the caller reports, whatever error the torn-down stream surfaces afterwards.
  */
 import * as http from 'http';
 import { AbortedError, ActionCamError, HttpError, TimeoutError, UnreachableError } from '../errors';
+import { downloadDeadlineMs } from './defaults';
 
 export interface TransferOptions {
   host: string;
@@ -13,7 +14,10 @@ export interface TransferOptions {
   requestPath: string;
   url: string;
   expectedSize?: number;
+  /** Longest silence. */
   timeoutMs: number;
+  /** Total time; default downloadDeadlineMs() of the listed size, else the Content-Length, else maxBytes. */
+  deadlineMs?: number;
   maxBytes: number;
   signal?: AbortSignal;
 }
@@ -22,6 +26,8 @@ export class Transfer {
   private failureValue?: ActionCamError;
   private req?: http.ClientRequest;
   private res?: http.IncomingMessage;
+  private deadline?: NodeJS.Timeout;
+  private started = 0;
   private readonly onAbort = (): void => this.fail(new AbortedError(`download of ${this.opts.url} aborted`));
 
   constructor(private readonly opts: TransferOptions) {}
@@ -35,6 +41,9 @@ export class Transfer {
   open(): Promise<{ res: http.IncomingMessage; total?: number }> {
     const { opts } = this;
     opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.started = Date.now();
+    const listed = opts.expectedSize !== undefined && opts.expectedSize > 0 ? opts.expectedSize : undefined;
+    this.armDeadline(opts.deadlineMs ?? downloadDeadlineMs(listed ?? opts.maxBytes));
     return new Promise((resolve, reject) => {
       // agent: false = one connection per download, closed at the end: no keep-alive socket outlives the transfer
       const req = http.get({ host: opts.host, port: opts.port, path: opts.requestPath, agent: false }, (res) => {
@@ -45,14 +54,17 @@ export class Transfer {
         }
         const header = res.headers['content-length'];
         const total = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
-        const expected = opts.expectedSize;
-        if (total !== undefined && expected !== undefined && expected > 0 && total !== expected) {
-          this.fail(new HttpError(`${opts.url} has ${total} bytes but the camera listed ${expected}; the file may still be being written`, status));
+        if (total !== undefined && listed !== undefined && total !== listed) {
+          this.fail(new HttpError(`${opts.url} has ${total} bytes but the camera listed ${listed}; the file may still be being written`, status));
           return reject(this.failureValue);
         }
         if (total !== undefined && total > opts.maxBytes) {
           this.fail(new HttpError(`${opts.url} is ${total} bytes, over the ${opts.maxBytes}-byte limit`, status));
           return reject(this.failureValue);
+        }
+        // Only now is the size known when the camera did not list one: the deadline follows it.
+        if (opts.deadlineMs === undefined && listed === undefined && total !== undefined) {
+          this.armDeadline(Math.max(1, downloadDeadlineMs(total) - (Date.now() - this.started)));
         }
         this.res = res;
         resolve({ res, total });
@@ -67,6 +79,7 @@ export class Transfer {
   /** Records `err` (if it is the first failure) and tears the request and response down. */
   fail(err: ActionCamError): void {
     if (!this.failureValue) this.failureValue = err;
+    this.clearDeadline();
     // Not destroy(err): once the response is complete the socket has no 'error' listener left, so
     // an error passed down would be uncaught. Every path that rejects reads `failure` instead.
     this.req?.destroy();
@@ -80,6 +93,21 @@ export class Transfer {
     return new HttpError(`download of ${this.opts.url} failed: ${message}`);
   }
 
+  /** Fails as soon as the body passes the listed size or maxBytes (a missing Content-Length bounds nothing). */
+  checkReceived(received: number): void {
+    const { expectedSize, maxBytes, url } = this.opts;
+    let err: HttpError | undefined;
+    if (expectedSize !== undefined && expectedSize > 0 && received > expectedSize) {
+      err = new HttpError(`${url} sent more than the ${expectedSize} bytes the camera listed`);
+    } else if (received > maxBytes) {
+      err = new HttpError(`download of ${url} exceeded the ${maxBytes}-byte limit`);
+    }
+    if (err) {
+      this.fail(err);
+      throw err;
+    }
+  }
+
   /** Checks the byte count once the body has ended. */
   checkComplete(received: number, total: number | undefined): void {
     const expected = total ?? (this.opts.expectedSize && this.opts.expectedSize > 0 ? this.opts.expectedSize : undefined);
@@ -90,7 +118,22 @@ export class Transfer {
 
   /** Removes the abort listener and tears down an unfinished request; call when done, success or not. */
   dispose(): void {
+    this.clearDeadline();
     this.opts.signal?.removeEventListener('abort', this.onAbort);
     if (!this.res?.complete) this.req?.destroy();
+  }
+
+  private armDeadline(ms: number): void {
+    this.clearDeadline();
+    const total = Date.now() - this.started + ms;
+    this.deadline = setTimeout(() => {
+      this.deadline = undefined;
+      this.fail(new TimeoutError(`${this.opts.url} did not arrive within ${Math.round(total / 100) / 10} s in total; the camera sends too slowly`));
+    }, ms);
+  }
+
+  private clearDeadline(): void {
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = undefined;
   }
 }

@@ -21,6 +21,8 @@ export const MessageType = {
   DISCOVERY_REQUEST: 0x0114,
   DISCOVERY_RESPONSE: 0x0115,
   START_PREVIEW: 0x01ff,
+  /** Inferred from a replay of the vendor app, no reply recorded (docs/PROTOCOL.md §10). */
+  SET_CLOCK: 0xa011,
   REQUEST_FILE_LIST: 0xa025,
   FILE_LIST_CONTENT: 0xa026,
   REQUEST_FIRMWARE_INFO: 0xa034,

@@ -7,3 +7,4 @@ export * from './firmware';
 export * from './discovery';
 export * from './preview';
 export * from './raw-command';
+export * from './clock';

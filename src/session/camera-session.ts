@@ -32,7 +32,7 @@ import {
 import type { Logger } from '../logger';
 import { MessageType, encodeMessage, encodeStartPreviewPayload, type ControlMessage, type FileEntry, type FirmwareInfo } from '../protocol';
 import { Backoff } from './backoff';
-import { fileListCommand, firmwareCommand, recordCommand, takePictureCommand, type Command } from './commands';
+import { clockCommand, fileListCommand, firmwareCommand, recordCommand, takePictureCommand, type Command } from './commands';
 import { ControlLink } from './control-link';
 import { hexPreview, seconds, typeLabel } from './format';
 import { KeepAlive } from './keep-alive';
@@ -172,6 +172,18 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
   }
 
   /**
+   * Sets the camera's clock to the local wall-clock time of `date` (default now): A011, sent only,
+   * no reply awaited (none was ever seen; one that arrives is 'unsolicited'). Experimental: the
+   * message is inferred from a replay of the vendor app (docs/PROTOCOL.md §10). Rejects like
+   * request(); BadInputError for an invalid date.
+   */
+  async setClock(date: Date = this.options.now(), opts: OperationOptions = {}): Promise<void> {
+    const { payload, text } = clockCommand(date);
+    await this.request(MessageType.SET_CLOCK, payload, { ...opts, replyType: null });
+    this.logger.info(`${this.peer}: clock set to ${text} (SET_CLOCK, experimental)`);
+  }
+
+  /**
    * Asks for the UDP preview: 01FF + 8 zero bytes now if ready, and again after every re-login
    * until stopPreview(). Throws InvalidStateError on a closed session.
    */
@@ -248,6 +260,17 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
     this.link?.send(START_PREVIEW_FRAME);
   }
 
+  /** A011 after a login, in the vendor app's order (after START_PREVIEW, docs/PROTOCOL.md §10). */
+  private sendClock(): void {
+    try {
+      const { payload, text } = clockCommand(this.options.now());
+      this.logger.debug(`${this.peer}: SET_CLOCK ${text} after login`);
+      this.link?.send(encodeMessage(MessageType.SET_CLOCK, payload));
+    } catch (err) {
+      this.logger.warn(`${this.peer}: clock not set: ${err instanceof Error ? err.message : String(err)}`); // an injected now() gave no date
+    }
+  }
+
   // ---- connection life cycle --------------------------------------------------------------------
 
   private beginAttempt(): void {
@@ -321,6 +344,7 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
     this.logger.info(`${this.peer}: logged in (accept of ${length} bytes)`);
     this.keepAlive.start();
     if (this.previewWanted) this.sendStartPreview();
+    if (this.options.setClockOnLogin) this.sendClock();
     this.setState('ready');
   }
 

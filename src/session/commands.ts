@@ -6,6 +6,9 @@
 import {
   FileListAssembler,
   MessageType,
+  clockOf,
+  encodeClockPayload,
+  formatClock,
   decodeFileListPart,
   encodeFileListRequestPayload,
   encodeRecordPayload,
@@ -60,4 +63,13 @@ export function recordCommand(on: boolean): Command<void> {
     replyType: MessageType.RECORD_COMMAND_ACCEPT,
     result: () => undefined,
   };
+}
+
+/**
+ * The A011 payload for the local wall-clock time of `date`, and that time as text. Sent only: no
+ * reply was ever recorded (docs/PROTOCOL.md §10). Throws BadInputError for an invalid date.
+ */
+export function clockCommand(date: Date): { payload: Buffer; text: string } {
+  const clock = clockOf(date);
+  return { payload: encodeClockPayload(clock), text: formatClock(clock) };
 }

@@ -14,3 +14,6 @@ export type { KeepAliveOptions } from './keep-alive';
 // Which file a still created and which is the newest: see still.ts.
 export { newFiles, newestFile, takeStill } from './still';
 export type { FileFilter, StillOptions } from './still';
+// What the camera says unasked, in the shape the raw-command node and `actioncam watch` emit.
+export { RateGate, WatchDefaults, describeMessage } from './message-watch';
+export type { WatchedMessage } from './message-watch';

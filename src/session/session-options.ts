@@ -33,7 +33,14 @@ export interface CameraSessionOptions {
   reconnectMinMs?: number;
   /** Back-off cap; defaults to 30 s. */
   reconnectMaxMs?: number;
+  /**
+   * Send SET_CLOCK (A011) with this computer's local time after every login (experimental: the
+   * message is inferred, docs/PROTOCOL.md §10); defaults to false.
+   */
+  setClockOnLogin?: boolean;
   logger?: Logger;
+  /** Clock seam for setClockOnLogin; defaults to () => new Date(). */
+  now?: () => Date;
   /** Uniform random source in [0, 1) for the back-off jitter; defaults to Math.random. */
   random?: () => number;
   /** Transport seam; defaults to net.createConnection. */
@@ -54,7 +61,9 @@ export interface ResolvedSessionOptions {
   reconnect: boolean;
   reconnectMinMs: number;
   reconnectMaxMs: number;
+  setClockOnLogin: boolean;
   logger: Logger;
+  now: () => Date;
   random: () => number;
   createConnection: (port: number, host: string) => net.Socket;
 }
@@ -82,7 +91,9 @@ export function resolveSessionOptions(options: CameraSessionOptions): ResolvedSe
     reconnect: options.reconnect ?? SessionDefaults.reconnect,
     reconnectMinMs: duration('reconnectMinMs', options.reconnectMinMs, SessionDefaults.reconnectMinMs),
     reconnectMaxMs: duration('reconnectMaxMs', options.reconnectMaxMs, SessionDefaults.reconnectMaxMs),
+    setClockOnLogin: options.setClockOnLogin === true,
     logger: options.logger ?? silentLogger,
+    now: options.now ?? (() => new Date()),
     random: options.random ?? Math.random,
     createConnection: options.createConnection ?? ((p, h) => net.createConnection(p, h)),
   };

@@ -17,6 +17,7 @@ import * as net from 'net';
 import * as path from 'path';
 import { InvalidStateError } from '../errors';
 import type { ControlMessage } from '../protocol';
+import { CameraClock } from './camera-clock';
 import { CommandHandler } from './commands';
 import { splitClipIntoFrames } from './clip';
 import type { ControlClient } from './control-client';
@@ -65,6 +66,7 @@ export class CameraSimulator extends EventEmitter {
     replyDelayMs: 0,
     garbageBeforeReplies: false,
     mutePreview: false,
+    httpCut: null,
   };
   readonly stats: SimulatorStats = {
     logins: 0,
@@ -76,6 +78,7 @@ export class CameraSimulator extends EventEmitter {
     httpRequests: 0,
   };
   private readonly options: ResolvedOptions;
+  private readonly cameraClock: CameraClock;
   private state: SimulatorState = 'idle';
   private store?: FileStore;
   private commands?: CommandHandler;
@@ -92,6 +95,12 @@ export class CameraSimulator extends EventEmitter {
   constructor(opts: SimulatorOptions = {}) {
     super();
     this.options = resolveOptions(opts);
+    this.cameraClock = new CameraClock(this.options.now);
+  }
+
+  /** The camera's date and time, undefined until a client set it with SET_CLOCK (A011). */
+  get clock(): Date | undefined {
+    return this.cameraClock.current;
   }
 
   /** Serial reported in discovery replies. */
@@ -146,6 +155,23 @@ export class CameraSimulator extends EventEmitter {
     this.control?.dropConnections();
   }
 
+  /**
+   * Puts a file on the simulated card (listed last, served over HTTP). For tests of odd or hostile
+   * names: the path is listed exactly as given. Throws InvalidStateError before start().
+   */
+  addFile(filePath: string, data: Buffer): SimFile {
+    if (!this.store) throw new InvalidStateError('camera simulator has no card before start()');
+    return this.store.add(filePath, data);
+  }
+
+  /**
+   * Sends one message nobody asked for to every logged-in client, as a camera reporting a button
+   * press would (what real cameras send unasked is unknown, docs/PROTOCOL.md §2.2).
+   */
+  notify(type: number, payload?: Buffer): void {
+    for (const client of this.control?.all ?? []) if (client.state === 'loggedIn') client.send(type, payload);
+  }
+
   /** Writes bytes (default: random bytes without the control magic) to every control client. */
   sendGarbage(bytes?: Buffer): void {
     const data = bytes ?? garbage(this.options.random);
@@ -156,11 +182,12 @@ export class CameraSimulator extends EventEmitter {
     const { options } = this;
     const [clip, still] = await Promise.all([fs.readFile(options.clipPath), fs.readFile(path.join(__dirname, 'assets', 'still.jpg'))]);
     this.frames = splitClipIntoFrames(clip);
-    const store = new FileStore(still, clip);
+    const store = new FileStore(still, clip, this.cameraClock);
     store.seed();
     this.store = store;
     this.commands = new CommandHandler({
       files: store,
+      clock: this.cameraClock,
       firmwareVersion: options.firmwareVersion,
       fileListPartSize: options.fileListPartSize,
       logger: options.logger,
@@ -183,7 +210,7 @@ export class CameraSimulator extends EventEmitter {
         this.emit('client', info(client));
       },
     );
-    this.http = new HttpFileServer(store, this.stats, options.logger);
+    this.http = new HttpFileServer(store, this.stats, options.logger, this.faults);
     this.discovery = new DiscoveryResponder(options.serial, this.stats, options.logger);
     this.previewSocket = dgram.createSocket(net.isIPv6(options.host) ? 'udp6' : 'udp4');
     this.previewSocket.on('error', (err) => options.logger.warn(`sim: preview socket error: ${err.message}`));

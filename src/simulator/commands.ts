@@ -4,14 +4,16 @@
  * camera for anything outside its catalogue.
  */
 import type { Logger } from '../logger';
-import { MessageType, decodeRecordPayload, encodeFileListPart, encodeFirmware, formatFileList, messageName, toHex } from '../protocol';
+import { MessageType, dateOfClock, decodeClockPayload, decodeRecordPayload, encodeFileListPart, encodeFirmware, formatClock, formatFileList, messageName, toHex } from '../protocol';
 import type { ControlMessage } from '../protocol';
+import type { CameraClock } from './camera-clock';
 import type { ControlClient } from './control-client';
 import type { FileStore } from './file-store';
 import { XPRO2_FIRMWARE_WORDS } from './options';
 
 export interface CommandDeps {
   files: FileStore;
+  clock: CameraClock;
   firmwareVersion: string;
   fileListPartSize: number;
   logger: Logger;
@@ -47,6 +49,9 @@ export class CommandHandler {
         this.record(msg.payload);
         client.reply(MessageType.RECORD_COMMAND_ACCEPT);
         return;
+      case MessageType.SET_CLOCK:
+        this.setClock(msg.payload);
+        return;
       case MessageType.START_PREVIEW:
         // Either form works (vendor: 8 zero bytes; S1: empty); no TCP reply (PROTOCOL.md §4.5).
         this.deps.startPreview(client);
@@ -68,6 +73,17 @@ export class CommandHandler {
       this.deps.logger.debug(`sim: recorded ${file.path}`);
     }
     this.recordingValue = start;
+  }
+
+  /** A011: keep the time; no reply, as none was recorded from a real camera (docs/PROTOCOL.md §10). */
+  private setClock(payload: Buffer): void {
+    try {
+      const clock = decodeClockPayload(payload);
+      this.deps.clock.set(dateOfClock(clock));
+      this.deps.logger.debug(`sim: clock set to ${formatClock(clock)}`);
+    } catch (err) {
+      this.deps.logger.info(`sim: SET_CLOCK with an unusable payload ${toHex(payload)} (${err instanceof Error ? err.message : String(err)}); clock unchanged`);
+    }
   }
 
   /** The list as FILE_LIST_CONTENT payloads of at most fileListPartSize text bytes each. */

@@ -8,7 +8,8 @@ import * as http from 'http';
 import type * as net from 'net';
 import type { Logger } from '../logger';
 import { listenOn } from './control-server';
-import type { FileStore } from './file-store';
+import type { FileStore, SimFile } from './file-store';
+import type { SimulatorFaults } from './options';
 
 const CONTENT_TYPES: Record<string, string> = {
   jpg: 'image/jpeg',
@@ -25,6 +26,7 @@ export class HttpFileServer {
     private readonly files: FileStore,
     private readonly counters: { httpRequests: number },
     private readonly logger: Logger,
+    private readonly faults: Pick<SimulatorFaults, 'httpCut'>,
   ) {
     this.server = http.createServer((req, res) => this.handle(req, res));
     this.server.on('connection', (socket: net.Socket) => {
@@ -65,7 +67,18 @@ export class HttpFileServer {
       'Content-Type': CONTENT_TYPES[extensionOf(file.name)] ?? 'application/octet-stream',
       'Content-Length': file.size,
     });
-    res.end(method === 'HEAD' ? undefined : file.data);
+    if (method === 'HEAD') return void res.end();
+    const cut = this.cutAt(file);
+    if (cut === undefined) return void res.end(file.data);
+    this.logger.debug(`sim: httpCut fault: ${file.path} cut after ${cut} of ${file.size} bytes`);
+    res.write(file.data.subarray(0, cut), () => res.destroy());
+  }
+
+  /** Where the httpCut fault cuts this file's body, if it applies to it. */
+  private cutAt(file: SimFile): number | undefined {
+    const cut = this.faults.httpCut;
+    if (!cut || (cut.path !== undefined && cut.path !== file.path)) return undefined;
+    return Math.max(0, Math.min(cut.afterBytes, file.size - 1));
   }
 
   private status(res: http.ServerResponse, code: number, headers: Record<string, string> = {}): void {

@@ -3,4 +3,4 @@ export { CameraSimulator } from './camera-simulator';
 export type { ClientInfo, SimulatorAddresses, SimulatorStats } from './camera-simulator';
 export type { SimFile } from './file-store';
 export { SimulatorDefaults } from './options';
-export type { SimulatorFaults, SimulatorOptions } from './options';
+export type { HttpCutFault, SimulatorFaults, SimulatorOptions } from './options';

@@ -40,6 +40,8 @@ export interface SimulatorOptions {
   serial?: string;
   /** Random source in [0, 1) for garbage bytes and the default serial (injectable for tests). */
   random?: () => number;
+  /** This computer's clock in ms, which the camera's clock runs with once set (injectable for tests). */
+  now?: () => number;
   logger?: Logger;
 }
 
@@ -64,6 +66,18 @@ export interface SimulatorFaults {
    * stamps jump when it is switched off again): a stalled preview, or an idle camera for benchmarks.
    */
   mutePreview: boolean;
+  /**
+   * Cut HTTP downloads short: the headers carry the full Content-Length, then only `afterBytes` of
+   * the body follow before the connection drops (a camera losing Wi-Fi mid-download). Only the file
+   * at `path` when one is given; null = every download completes.
+   */
+  httpCut: HttpCutFault | null;
+}
+
+export interface HttpCutFault {
+  /** Camera path of the one file to cut; every file when left out. */
+  path?: string;
+  afterBytes: number;
 }
 
 export const SimulatorDefaults = {
@@ -119,6 +133,7 @@ export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
     fileListPartSize: positive(opts.fileListPartSize ?? SimulatorDefaults.fileListPartSize, 'fileListPartSize'),
     serial: opts.serial ?? `SIMCAM-${randomHex(random, 6)}`,
     random,
+    now: opts.now ?? (() => Date.now()),
     logger: opts.logger ?? silentLogger,
   };
 }

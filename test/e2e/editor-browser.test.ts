@@ -50,13 +50,13 @@ const PALETTE_NODES: Record<string, string[]> = {
   'actioncam-discover': ['name', 'address', 'ports', 'timeout'],
   'actioncam-snapshot': ['name', 'camera', 'download', 'timeout'],
   'actioncam-record': ['name', 'camera', 'action', 'duration'],
-  'actioncam-list-files': ['name', 'camera', 'mode', 'filter', 'newestFirst', 'limit', 'path', 'output', 'folder', 'timeout'],
+  'actioncam-list-files': ['name', 'camera', 'mode', 'filter', 'newestFirst', 'limit', 'path', 'output', 'folder', 'overwrite', 'timeout'],
   'actioncam-firmware': ['name', 'camera'],
-  'actioncam-raw-command': ['name', 'camera', 'command', 'reply', 'timeout'],
+  'actioncam-raw-command': ['name', 'camera', 'command', 'reply', 'timeout', 'unsolicited', 'outputs'],
   'actioncam-rtp-relay': ['name', 'camera', 'mode', 'host', 'port', 'sdpFile', 'bind', 'rtspPort', 'path', 'autoStart', 'maxPayload', 'rtspUser', 'rtspPassword'],
 };
 const CONFIG_NODE = 'actioncam-config';
-const CONFIG_FIELDS = ['name', 'host', 'port', 'httpPort', 'previewPort', 'timeout', 'reconnect', 'username', 'password'];
+const CONFIG_FIELDS = ['name', 'host', 'port', 'httpPort', 'previewPort', 'timeout', 'reconnect', 'setClock', 'username', 'password'];
 /** The buttons beside a config-node picker (Node-RED 4.1 ids; 3.x had one "lookup" pencil for both). */
 const EDIT_CAMERA = '#node-input-btn-camera-edit, #node-input-lookup-camera';
 const ADD_CAMERA = '#node-input-btn-camera-add, #node-input-lookup-camera';
@@ -376,6 +376,21 @@ describe('e2e: the nodes in the Node-RED editor (Chromium)', function () {
       assertNoBrowserErrors(type);
     });
   }
+
+  it('gives the raw command node its second port while "Second output" is ticked', async () => {
+    const id = await dropFromPalette('actioncam-raw-command');
+    const outputs = (): Promise<number> => page.evaluate((nodeId) => Number(RED.nodes.node(nodeId).outputs), id);
+    assert.equal(await outputs(), 1);
+    for (const [tick, expected] of [[true, 2], [false, 1]] as const) {
+      const tray = await openEditDialog(id);
+      await tray.locator('#node-input-unsolicited').setChecked(tick);
+      await closeTopTray('#node-dialog-ok');
+      assert.equal(await outputs(), expected, `ticked ${tick}`);
+      assert.equal(await nodeOnCanvas(id).locator('.red-ui-flow-port-output').count(), expected, `${expected} port(s) drawn`);
+    }
+    await deleteNode(id);
+    assertNoBrowserErrors('raw command outputs');
+  });
 
   it('opens the camera config dialog with its defaults, and its help', async () => {
     const id = await dropFromPalette('actioncam-snapshot');

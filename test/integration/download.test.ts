@@ -8,7 +8,7 @@ import * as http from 'http';
 import type * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { downloadToBuffer, downloadToFile, fileUrl, safeJoin } from '../../src/http';
+import { DownloadDefaults, downloadDeadlineMs, downloadToBuffer, downloadToFile, fileUrl, numberedName, safeJoin } from '../../src/http';
 import { CameraSimulator } from '../../src/simulator';
 import type { SimFile } from '../../src/simulator';
 
@@ -156,7 +156,7 @@ describe('http download', function () {
         if (controller.signal.aborted) return;
         // The write stream is open once data flows; give it a moment to create the .part file.
         setTimeout(async () => {
-          partSeen = (await fs.readdir(dir)).includes('.BIG.MP4.part');
+          partSeen = (await fs.readdir(dir)).some((f) => /^\.BIG\.MP4\.[0-9a-f]{8}\.part$/.test(f));
           controller.abort();
         }, 50);
       },
@@ -182,6 +182,76 @@ describe('http download', function () {
     await assert.rejects(downloadToBuffer({ host: '127.0.0.1', port, path: '/x' }), { code: 'EUNREACHABLE' });
   });
 
+  // Issue 10, finding 10: each of these failed on the code before the download bounds.
+  describe('bounds (issue 10 finding 10)', function () {
+    /** Headers announcing `contentLength` (or chunked when undefined), `bytes` of body, then silence. */
+    function announcing(contentLength: number | undefined, bytes: number): Promise<number> {
+      return server((_req, res) => {
+        res.writeHead(200, contentLength === undefined ? {} : { 'Content-Length': contentLength });
+        res.write(Buffer.alloc(bytes, 1));
+      });
+    }
+
+    it('without a listed size the default cap refuses a file announced beyond it, at once', async function () {
+      const port = await announcing(5 * 1024 ** 3, 1000);
+      await assert.rejects(downloadToFile({ host: '127.0.0.1', port, path: '/DCIM/MOVIE/HUGE.MP4', dir, timeoutMs: 5000 }), {
+        code: 'EHTTP',
+        message: /limit/,
+      });
+      assert.deepEqual(await fs.readdir(dir), []);
+    });
+
+    it('with a listed size and no Content-Length the body is cut as soon as it passes that size', async function () {
+      const port = await announcing(undefined, 64 * 1024);
+      const listed = { host: '127.0.0.1', port, path: '/DCIM/PHOTO/IMG_0001.JPG', expectedSize: 1000, timeoutMs: 5000 };
+      await assert.rejects(downloadToBuffer(listed), { code: 'EHTTP', message: /more than the 1000 bytes the camera listed/ });
+      await assert.rejects(downloadToFile({ ...listed, dir }), { code: 'EHTTP', message: /more than the 1000 bytes the camera listed/ });
+      assert.deepEqual(await fs.readdir(dir), []);
+    });
+
+    it('a camera that drips its body (one byte every 50 ms) meets the total deadline', async function () {
+      const port = await server((_req, res) => {
+        res.writeHead(200, { 'Content-Length': 60 });
+        let sent = 0;
+        const timer = setInterval(() => {
+          if (res.destroyed || ++sent > 60) return clearInterval(timer);
+          res.write(Buffer.from([sent]));
+        }, 50);
+        res.on('close', () => clearInterval(timer));
+      });
+      const drip = { host: '127.0.0.1', port, path: '/x', timeoutMs: 1000, deadlineMs: 300 };
+      await assert.rejects(downloadToBuffer(drip), { code: 'ETIMEOUT', message: /in total/ });
+      await assert.rejects(downloadToFile({ ...drip, dir }), { code: 'ETIMEOUT', message: /in total/ });
+      assert.deepEqual(await fs.readdir(dir), []);
+    });
+
+    it('a cap, deadline or timeout that is not a positive number is refused before any request', async function () {
+      for (const bad of [{ maxBytes: 0 }, { deadlineMs: -1 }, { timeoutMs: Number.NaN }, { deadlineMs: 2 ** 31 }]) {
+        await assert.rejects(downloadToBuffer({ host: '127.0.0.1', port: httpPort, path: photo.path, ...bad }), { code: 'EINPUT' }, JSON.stringify(bad));
+      }
+    });
+
+    it('a camera file named like a file in the folder gets a numbered name; overwrite replaces it', async function () {
+      const profile = sim.addFile('/DCIM/.profile', Buffer.from('camera bytes'));
+      await fs.writeFile(path.join(dir, '.profile'), 'mine');
+      await fs.writeFile(path.join(dir, `${photo.name}`), 'mine too');
+      const first = await downloadToFile({ host: '127.0.0.1', port: httpPort, path: profile.path, dir });
+      assert.equal(first.file, path.join(dir, '.profile (1)'));
+      assert.equal(await fs.readFile(path.join(dir, '.profile'), 'utf8'), 'mine');
+      const second = await downloadToFile({ host: '127.0.0.1', port: httpPort, path: profile.path, dir });
+      assert.equal(second.file, path.join(dir, '.profile (2)'));
+      const stem = photo.name.replace(/\.[^.]*$/, '');
+      const ext = photo.name.slice(stem.length);
+      const numbered = await downloadToFile({ host: '127.0.0.1', port: httpPort, path: photo.path, dir });
+      assert.equal(numbered.file, path.join(dir, `${stem} (1)${ext}`));
+      assert.equal(await fs.readFile(path.join(dir, photo.name), 'utf8'), 'mine too');
+      const replaced = await downloadToFile({ host: '127.0.0.1', port: httpPort, path: profile.path, dir, overwrite: true });
+      assert.equal(replaced.file, path.join(dir, '.profile'));
+      assert.equal(await fs.readFile(path.join(dir, '.profile'), 'utf8'), 'camera bytes');
+      assert.deepEqual((await fs.readdir(dir)).sort(), ['.profile', '.profile (1)', '.profile (2)', photo.name, `${stem} (1)${ext}`].sort());
+    });
+  });
+
   it('refuses a camera file name that would escape the folder', async function () {
     await assert.rejects(downloadToFile({ host: '127.0.0.1', port: httpPort, path: '/DCIM/..', dir }), { code: 'EINPUT' });
     await assert.rejects(downloadToFile({ host: '127.0.0.1', port: httpPort, path: photo.path, dir, fileName: '../x.jpg' }), { code: 'EINPUT' });
@@ -199,6 +269,37 @@ describe('fileUrl', function () {
   for (const [host, port, p, url] of cases) {
     it(`${host} ${port} ${p} -> ${url}`, function () {
       assert.equal(fileUrl(host, port, p), url);
+    });
+  }
+});
+
+describe('numberedName', function () {
+  const cases: Array<[string, number, string]> = [
+    ['/d/IMG_0001.JPG', 1, '/d/IMG_0001 (1).JPG'],
+    ['/d/IMG_0001.JPG', 12, '/d/IMG_0001 (12).JPG'],
+    ['/d/.profile', 1, '/d/.profile (1)'],
+    ['/d/README', 2, '/d/README (2)'],
+    ['/d/clip.tar.gz', 1, '/d/clip.tar (1).gz'],
+  ];
+  for (const [file, n, expected] of cases) {
+    it(`${file} #${n} -> ${expected}`, function () {
+      assert.equal(numberedName(file, n), expected);
+    });
+  }
+});
+
+describe('downloadDeadlineMs', function () {
+  const { deadlineFloorMs, minBytesPerSecond, maxFileBytes } = DownloadDefaults;
+  const cases: Array<[string, number, number]> = [
+    ['an empty file gets the floor', 0, deadlineFloorMs],
+    ['one second of the slowest rate on top', minBytesPerSecond, deadlineFloorMs + 1000],
+    ['a 100 MB video', 100e6, deadlineFloorMs + Math.ceil((100e6 / minBytesPerSecond) * 1000)],
+    ['the FAT32 cap stays a valid timer', maxFileBytes, deadlineFloorMs + Math.ceil((maxFileBytes / minBytesPerSecond) * 1000)],
+    ['beyond any timer is clamped', Number.MAX_SAFE_INTEGER, 0x7fffffff],
+  ];
+  for (const [name, size, expected] of cases) {
+    it(name, function () {
+      assert.equal(downloadDeadlineMs(size), expected);
     });
   }
 });

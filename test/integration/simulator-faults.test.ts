@@ -99,6 +99,16 @@ describe('simulator: faults', function () {
     await b.whenClosed();
   });
 
+  it('notify() sends a message nobody asked for to every logged-in client only', async function () {
+    const loggedIn = await connect();
+    await loggedIn.loginAndWait();
+    const fresh = await connect();
+    sim.notify(0xa0f0, Buffer.from('0102', 'hex'));
+    const msg = await loggedIn.next(0xa0f0);
+    assert.deepEqual(msg.payload, Buffer.from('0102', 'hex'));
+    assert.ok(await fresh.noneWithin(0xa0f0, 100));
+  });
+
   it('sendGarbage() writes the given bytes to every client', async function () {
     const c = await connect();
     sim.sendGarbage(Buffer.from('0102030405', 'hex'));
@@ -118,6 +128,31 @@ describe('simulator: HTTP file server', function () {
   });
 
   after(() => sim.stop());
+
+  afterEach(() => {
+    sim.faults.httpCut = null;
+  });
+
+  it('addFile() lists a file under any name and serves it', async function () {
+    const file = sim.addFile('/DCIM/PHOTO/odd name.JPG', Buffer.from('abc'));
+    assert.deepEqual(sim.files.at(-1), file);
+    assert.deepEqual({ name: file.name, size: file.size, type: file.type }, { name: 'odd name.JPG', size: 3, type: 'photo' });
+    const res = await request(port, 'GET', '/DCIM/PHOTO/odd%20name.JPG');
+    assert.deepEqual(res.body, Buffer.from('abc'));
+  });
+
+  it('httpCut: the full Content-Length, then afterBytes of the body, then the connection drops', async function () {
+    const [video, photo] = [sim.files.find((f) => f.type === 'video')!, sim.files.find((f) => f.type === 'photo')!];
+    sim.faults.httpCut = { path: video.path, afterBytes: 1000 };
+    const cut = await partialGet(port, video.path);
+    assert.equal(cut.contentLength, String(video.size));
+    assert.deepEqual(cut.body, video.data.subarray(0, 1000));
+    assert.equal(cut.complete, false);
+    const other = await partialGet(port, photo.path);
+    assert.equal(other.complete, true, 'another path is served whole');
+    sim.faults.httpCut = { afterBytes: 10 };
+    assert.equal((await partialGet(port, photo.path)).body.length, 10, 'without a path every file is cut');
+  });
 
   it('HEAD gives the Content-Length and Content-Type without a body', async function () {
     const video = sim.files.find((f) => f.type === 'video');
@@ -151,6 +186,19 @@ describe('simulator: HTTP file server', function () {
     });
   }
 });
+
+/** GET that resolves whatever arrives before the connection ends, and whether the body was complete. */
+function partialGet(port: number, urlPath: string): Promise<{ contentLength?: string; body: Buffer; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', () => undefined);
+      res.on('close', () => resolve({ contentLength: res.headers['content-length'], body: Buffer.concat(chunks), complete: res.complete }));
+    });
+    req.on('error', reject);
+  });
+}
 
 interface Response {
   status: number;

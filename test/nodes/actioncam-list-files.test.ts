@@ -118,6 +118,106 @@ describe('actioncam-list-files node', () => {
     }
   });
 
+  it('never overwrites a file in the folder: a numbered name, unless "overwrite" is on (issue 10)', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'actioncam-nodes-'));
+    try {
+      const photo = cam.sim.files.find((f) => f.type === 'photo')!;
+      await fs.writeFile(path.join(dir, photo.name), 'mine');
+      await load({ mode: 'download', output: 'folder', folder: dir, folderType: 'str' });
+      let c = collectors();
+      helper.getNode('n1').receive({ path: photo.path });
+      const numbered = photo.name.replace(/(\.[^.]*)$/, ' (1)$1');
+      assert.equal(((await c.out.next()).payload as { file: string }).file, path.join(dir, numbered));
+      assert.equal(await fs.readFile(path.join(dir, photo.name), 'utf8'), 'mine');
+      await helper.unload();
+
+      await load({ mode: 'download', output: 'folder', folder: dir, folderType: 'str', overwrite: true });
+      c = collectors();
+      helper.getNode('n1').receive({ path: photo.path });
+      assert.equal(((await c.out.next()).payload as { file: string }).file, path.join(dir, photo.name));
+      assert.ok((await fs.readFile(path.join(dir, photo.name))).equals(photo.data));
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('sync mode (issue 11)', () => {
+    let dir: string;
+    beforeEach(async () => {
+      dir = await fs.mkdtemp(path.join(os.tmpdir(), 'actioncam-nodes-sync-'));
+    });
+    afterEach(async () => {
+      await fs.rm(dir, { recursive: true, force: true });
+    });
+
+    interface SyncPayload {
+      downloaded: Array<{ path: string; size: number; file: string }>;
+      skipped: number;
+      failed: Array<{ path: string; error: string }>;
+      bytes: number;
+    }
+
+    it('mirrors the card into the folder with "syncing n/m · p %" in the status; a second run downloads none', async () => {
+      await load({ mode: 'sync', folder: dir, folderType: 'str' });
+      const { out, statuses } = collectors();
+      helper.getNode('n1').receive({ topic: 'archive' });
+      const first = await out.next();
+      const payload = first.payload as SyncPayload;
+      assert.deepEqual(payload, {
+        downloaded: cam.sim.files.map((f) => ({ path: f.path, size: f.size, file: path.join(dir, f.path) })),
+        skipped: 0,
+        failed: [],
+        bytes: cam.sim.files.reduce((n, f) => n + f.size, 0),
+      });
+      assert.equal(first.topic, 'archive');
+      for (const f of cam.sim.files) assert.ok((await fs.readFile(path.join(dir, f.path))).equals(f.data));
+      const count = cam.sim.files.length;
+      assert.ok(statusTexts(statuses).includes(`syncing 1/${count} · 0 %`), statusTexts(statuses).join(' | '));
+      assert.ok(statusTexts(statuses).some((t) => new RegExp(`^syncing ${count}/${count} · \\d+ %$`).test(t)));
+
+      helper.getNode('n1').receive({});
+      assert.deepEqual((await out.next()).payload, { downloaded: [], skipped: count, failed: [], bytes: 0 });
+    });
+
+    it('reads the folder from msg, honours the filter, reports a file cut mid-way and still sends the msg', async () => {
+      const video = cam.sim.files.find((f) => f.type === 'video')!;
+      cam.sim.addFile('/DCIM/MOVIE/VID_0009.MP4', Buffer.alloc(3000, 9));
+      cam.sim.faults.httpCut = { path: video.path, afterBytes: 2000 };
+      await load({ mode: 'sync', folder: 'folder', folderType: 'msg', filter: 'video' });
+      const { out, caught } = collectors();
+      helper.getNode('n1').receive({ folder: dir });
+      const payload = (await out.next()).payload as SyncPayload;
+      assert.deepEqual(payload.failed.map((f) => f.path), [video.path]);
+      assert.deepEqual(payload.downloaded.map((d) => d.path), ['/DCIM/MOVIE/VID_0009.MP4']);
+      assert.equal(caught.messages.length, 0, 'a failed file is not a failed input');
+      const files = await fs.readdir(path.join(dir, 'DCIM', 'MOVIE'));
+      assert.deepEqual(files, ['VID_0009.MP4'], 'no partial file under the cut video name, no temporary file');
+    });
+
+    it('refuses camera names that would leave the folder', async () => {
+      cam.sim.addFile('/DCIM/../../escaped.JPG', Buffer.from('x'));
+      await load({ mode: 'sync', folder: dir, folderType: 'str' });
+      const { out } = collectors();
+      helper.getNode('n1').receive({});
+      const payload = (await out.next()).payload as SyncPayload;
+      assert.deepEqual(payload.failed.map((f) => f.path), ['/DCIM/../../escaped.JPG']);
+      assert.match(payload.failed[0].error, /outside/);
+      await assert.rejects(fs.access(path.join(dir, '..', 'escaped.JPG')));
+    });
+
+    it('fails once with a red status without a folder', async () => {
+      await load({ mode: 'sync', folder: '', folderType: 'str' });
+      const { out, caught, statuses } = collectors();
+      helper.getNode('n1').receive({});
+      const err = await caught.next();
+      assert.match(String((err.error as { message: string }).message), /no download folder/);
+      await waitUntil(() => statusTexts(statuses).includes('error: bad input'), 1000, 'a red status');
+      await delay(100);
+      assert.equal(caught.messages.length, 1);
+      assert.equal(out.messages.length, 0);
+    });
+  });
+
   it('fails once with a clear message for a file that is not on the card', async () => {
     await load({ mode: 'download' });
     const { out, caught, statuses } = collectors();

@@ -1,6 +1,8 @@
 /** PROTOCOL.md §8 test vectors: one table drives encode, decode and the stream framing tests. */
 import { MessageType } from '../../../src/protocol/constants';
 import { encodeLoginPayload, encodeRecordPayload, encodeFileListRequestPayload, encodeStartPreviewPayload } from '../../../src/protocol/payloads';
+import { encodeClockPayload } from '../../../src/protocol/clock';
+import { XPROHACKS_A011_CLOCK, XPROHACKS_A011_FRAME } from '../../fixtures/xprohacks-a011';
 
 export interface Vector {
   name: string;
@@ -40,4 +42,6 @@ export const VECTORS: Vector[] = [
     payload: Buffer.concat([login, Buffer.from([0x01])]),
     wire: 'abcd0081 00000111' + login.toString('hex') + '01',
   },
-].map((v) => ({ ...v, wire: hex(v.wire) }));
+  // docs/PROTOCOL.md §10: the captured SET_CLOCK, byte for byte.
+  { name: 'set clock (nonzod/XproHacks 582b620)', type: MessageType.SET_CLOCK, payload: encodeClockPayload(XPROHACKS_A011_CLOCK), wire: XPROHACKS_A011_FRAME },
+].map((v) => ({ ...v, wire: hex(v.wire).toLowerCase() }));
