@@ -157,7 +157,8 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
 
   /** A025 -> every A026 part (any order) until complete, parsed. */
   listFiles(opts: OperationOptions = {}): Promise<FileEntry[]> {
-    return this.run(fileListCommand(), opts);
+    const { maxFileListBytes: maxBytes, maxFileListEntries: maxEntries } = this.options;
+    return this.run(fileListCommand({ maxBytes, maxEntries }, this.peer), opts);
   }
 
   /** A038 -> A039 (the photo is on the card). */
@@ -310,7 +311,10 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
     }
     if (this.pending.resolve(message)) return;
     // Unknown types are how the real error codes will be learnt (PROTOCOL.md §2.6): log every byte.
-    this.logger.info(`${this.peer}: unsolicited ${typeLabel(message.type)}, ${message.payload.length} bytes: ${hexPreview(message.payload)}`);
+    const line = `${this.peer}: unsolicited ${typeLabel(message.type)}, ${message.payload.length} bytes: ${hexPreview(message.payload)}`;
+    // Except the rest of a file list nobody waits for (refused at a cap, timed out): up to 4096 parts.
+    if (message.type === MessageType.FILE_LIST_CONTENT) this.logger.debug(line);
+    else this.logger.info(line);
     this.emitSafely('unsolicited', message);
   }
 
