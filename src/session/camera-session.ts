@@ -87,6 +87,8 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
     this.keepAlive = new KeepAlive({
       intervalMs: this.options.keepAliveIntervalMs,
       deadAfterMs: this.options.deadAfterMs,
+      stallToleranceMs: this.options.stallToleranceMs,
+      now: this.options.now,
       ping: () => this.link?.send(ALIVE_REQUEST_FRAME),
       onDead: (silentMs) => this.onLinkLost(new ConnectionClosedError(`${this.peer} sent nothing for ${seconds(silentMs)} s: link dead`)),
     });
