@@ -269,6 +269,7 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
       socket,
       peer: this.peer,
       connectTimeoutMs: this.options.connectTimeoutMs,
+      maxWriteQueueBytes: this.options.maxWriteQueueBytes,
       handlers: {
         onOpen: () => this.onLinkOpen(link),
         onData: () => this.keepAlive.touch(),
@@ -337,10 +338,10 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
 
   private onLinkClosed(link: ControlLink, error: ActionCamError): void {
     if (link !== this.link) return;
-    if (this.sessionState === 'loggingIn') {
+    if (this.sessionState === 'loggingIn' && !link.notReading) {
       // What a camera does to a refused or second client is unknown (PROTOCOL.md §2.6); hanging up is one option.
       this.onAttemptFailed(new LoginRejectedError(`login rejected or camera busy: ${this.peer} closed the connection before accepting the login`));
-    } else if (this.sessionState === 'connecting') {
+    } else if (this.sessionState === 'connecting' || this.sessionState === 'loggingIn') {
       this.onAttemptFailed(error);
     } else {
       this.onLinkLost(error);
