@@ -32,6 +32,7 @@ import {
 import type { Logger } from '../logger';
 import { MessageType, encodeMessage, encodeStartPreviewPayload, type ControlMessage, type FileEntry, type FirmwareInfo } from '../protocol';
 import { Backoff } from './backoff';
+import { MAX_TIMER_MS } from './defaults';
 import { fileListCommand, firmwareCommand, recordCommand, takePictureCommand, type Command } from './commands';
 import { ControlLink } from './control-link';
 import { hexPreview, seconds, typeLabel } from './format';
@@ -217,7 +218,9 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
   /** Waits for 'ready' within the operation's limit; returns what is left of that limit. */
   private async whenReady(type: number, opts: OperationOptions): Promise<number> {
     const timeoutMs = opts.timeoutMs ?? this.options.requestTimeoutMs;
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new BadInputError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMER_MS) {
+      throw new BadInputError(`timeoutMs must be a positive number up to ${MAX_TIMER_MS}, got ${timeoutMs}`);
+    }
     throwIfAborted(opts.signal);
     if (this.sessionState === 'closed') throw this.closedError();
     if (this.sessionState === 'ready') return timeoutMs;
