@@ -6,7 +6,7 @@ import { downloadToFile, fileUrl } from '../../http/download';
 import { newestFile } from '../../session/still';
 import { cameraTarget, withSession } from '../camera';
 import type { CommandContext } from '../context';
-import { formatBytes, table } from '../output';
+import { formatBytes, printable, table } from '../output';
 
 export async function lsCommand(ctx: CommandContext): Promise<void> {
   const { host, httpPort } = cameraTarget(ctx);
@@ -50,7 +50,7 @@ export async function fetchCommand(ctx: CommandContext): Promise<void> {
     ...(progress ? { onProgress: progress.update } : {}),
   }).finally(() => progress?.done());
   const doc = { path, size: result.size, file: resolve(result.file) };
-  ctx.out.result(doc, () => `${doc.file}  ${formatBytes(doc.size)}`);
+  ctx.out.result(doc, () => `${printable(doc.file)}  ${formatBytes(doc.size)}`);
 }
 
 function isTty(stream: NodeJS.WriteStream): boolean {
@@ -68,7 +68,7 @@ function progressPrinter(path: string): { update: (received: number, total?: num
       last = now;
       shown = true;
       const amount = total ? `${Math.floor((received / total) * 100)} % of ${formatBytes(total)}` : formatBytes(received);
-      process.stderr.write(`\r${path}  ${amount}\u001b[K`);
+      process.stderr.write(`\r${printable(path)}  ${amount}\u001b[K`);
     },
     done() {
       if (shown) process.stderr.write('\r\u001b[K');
