@@ -16,6 +16,7 @@ import type { FileFilter } from '../src/session/still';
 import { setupCameraNode } from './lib/camera-node';
 import { contentTypeOf, isFileFilter, selectFiles, toListedFile } from './lib/files';
 import type { Translate } from './lib/i18n';
+import { editorTimeout } from './lib/durations';
 import { numberOr } from './lib/numbers';
 import { describeValue } from './lib/describe-value';
 import { activityStatus, downloadProgress } from './lib/status';
@@ -44,9 +45,8 @@ export = function (RED: NodeAPI): void {
     const filter: FileFilter = isFileFilter(def.filter) ? def.filter : 'all';
     const newestFirst = def.newestFirst !== false;
     const limit = Math.floor(numberOr(def.limit, 0));
-    const timeoutMs = numberOr(def.timeout, DEFAULT_TIMEOUT_MS, 1);
 
-    setupCameraNode(RED, node, def, ({ t, board, camera }) => ({
+    setupCameraNode(RED, node, def, ({ t, board, camera }, { timeoutMs }) => ({
       input: async (msg, signal) => {
         const wanted = def.mode === 'download' ? await evaluateProperty(RED, node, msg, def.path, def.pathType || 'msg') : undefined;
         const folder = def.mode === 'download' && def.output === 'folder' ? await folderOf(msg, t) : undefined;
@@ -73,7 +73,7 @@ export = function (RED: NodeAPI): void {
           board.clear();
         }
       },
-    }));
+    }), (t: Translate) => ({ timeoutMs: editorTimeout(t, def.timeout, DEFAULT_TIMEOUT_MS) }));
 
     async function folderOf(msg: NodeMessage, t: Translate): Promise<string> {
       const value = await evaluateProperty(RED, node, msg, def.folder, def.folderType || 'str');

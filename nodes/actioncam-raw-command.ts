@@ -7,7 +7,8 @@
 import type { Node, NodeAPI } from 'node-red';
 import { messageName, toHex, typeHex } from '../src/protocol';
 import { setupCameraNode } from './lib/camera-node';
-import { numberOr } from './lib/numbers';
+import { editorTimeout } from './lib/durations';
+import type { Translate } from './lib/i18n';
 import { parseCommand, parseReply } from './lib/raw-command-input';
 import type { CameraNodeDef } from './lib/types';
 
@@ -22,10 +23,9 @@ const DEFAULT_TIMEOUT_MS = 5000;
 export = function (RED: NodeAPI): void {
   function ActionCamRawCommandNode(this: Node, def: RawCommandDef): void {
     RED.nodes.createNode(this, def);
-    const timeoutMs = numberOr(def.timeout, DEFAULT_TIMEOUT_MS, 1);
     const fixed = typeof def.command === 'string' && def.command.trim() !== '' ? def.command : undefined;
 
-    setupCameraNode(RED, this, def, ({ t, camera }) => ({
+    setupCameraNode(RED, this, def, ({ t, camera }, { timeoutMs }) => ({
       input: async (msg, signal) => {
         const command = parseCommand(fixed ?? msg.payload, t);
         const replyType = parseReply(def.reply, command.type, t);
@@ -36,7 +36,7 @@ export = function (RED: NodeAPI): void {
           : null;
         return msg;
       },
-    }));
+    }), (t: Translate) => ({ timeoutMs: editorTimeout(t, def.timeout, DEFAULT_TIMEOUT_MS) }));
   }
 
   RED.nodes.registerType('actioncam-raw-command', ActionCamRawCommandNode);

@@ -36,6 +36,8 @@ export interface CameraLinkOptions {
   warn?: (message: string) => void;
   /** UDP port the camera sends its preview to. */
   previewPort: number;
+  /** Settings the config node found unusable: no session is opened, every user is red and every action fails with it. */
+  settingsError?: Error;
 }
 
 export class CameraLink {
@@ -110,6 +112,7 @@ export class CameraLink {
 
   /** The current session, created (and connecting) when there is none. Throws for unusable settings. */
   private open(): CameraSession {
+    if (this.options.settingsError) throw this.options.settingsError;
     if (this.current && this.current.state !== 'closed') return this.current;
     const session = new CameraSession(this.options.session);
     session.on('state', (state: SessionState, _previous: SessionState, error?: ActionCamError) => {
