@@ -1,12 +1,14 @@
 /**
- * `actioncam ls` against a scripted camera on 127.0.0.1 (issue 10 finding 9): a card with more files
- * than the old table could print (it threw "Maximum call stack size exceeded" past ~150,000), and
- * file names carrying terminal escape sequences, which must reach the terminal escaped.
+ * The CLI against a scripted camera on 127.0.0.1 (issue 10): `ls` of a card with more files than the
+ * old table could print (it threw "Maximum call stack size exceeded" past ~150,000) and of file names
+ * carrying terminal escape sequences, which must reach the terminal escaped (finding 9); a camera
+ * that floods alive requests and never reads, which must end the command with a clear error instead
+ * of growing it without bound (finding 6).
  */
 import assert from 'node:assert/strict';
 import { MAX_FILE_LIST_PARTS, MessageType, encodeFileListPart } from '../../src/protocol';
 import { FakeCamera, type FakeConnection } from '../helpers/fake-camera';
-import { MAX_PART_TEXT } from '../helpers/hostile-camera';
+import { MAX_PART_TEXT, floodAliveRequests } from '../helpers/hostile-camera';
 import { runCli } from './cli-helpers';
 
 const FILES = 160_000;
@@ -29,7 +31,7 @@ async function serveList(conn: FakeConnection, text: string): Promise<void> {
   }
 }
 
-describe('actioncam CLI: a hostile camera (integration, issue 10 finding 9)', function () {
+describe('actioncam CLI: a hostile camera (integration, issue 10)', function () {
   this.timeout(60_000);
   let camera: FakeCamera;
 
@@ -77,5 +79,18 @@ describe('actioncam CLI: a hostile camera (integration, issue 10 finding 9)', fu
       (JSON.parse(r.stdout) as Array<{ path: string }>).map((f) => f.path),
       HOSTILE_NAMES,
     );
+  });
+
+  it('fails promptly with a clear error when the camera floods alive requests and never reads (finding 6)', async () => {
+    const run = runCli(['firmware', '--host', '127.0.0.1', '--port', String(camera.port), '--timeout', '30000'], 20_000);
+    const conn = await camera.nextConnection();
+    await conn.acceptLogin();
+    await conn.nextMessage(MessageType.REQUEST_FIRMWARE_INFO);
+    const flood = floodAliveRequests(conn, 4 * 1024 * 1024); // 32 MB at most; ends when the CLI hangs up
+    const r = await run;
+    const sent = await flood;
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^actioncam: camera 127\.0\.0\.1:\d+ does not read what we send: \d+ bytes wait unsent, more than the bound of 1048576: link dead\n$/);
+    assert.ok(sent < 4 * 1024 * 1024, 'the CLI took the whole flood in');
   });
 });
