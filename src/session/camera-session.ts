@@ -32,9 +32,9 @@ import {
 import type { Logger } from '../logger';
 import { MessageType, encodeMessage, encodeStartPreviewPayload, type ControlMessage, type FileEntry, type FirmwareInfo } from '../protocol';
 import { Backoff } from './backoff';
-import { MAX_TIMER_MS } from './defaults';
 import { fileListCommand, firmwareCommand, recordCommand, takePictureCommand, type Command } from './commands';
 import { ControlLink } from './control-link';
+import { MAX_TIMER_MS } from './defaults';
 import { hexPreview, seconds, typeLabel } from './format';
 import { KeepAlive } from './keep-alive';
 import { PendingRequests } from './pending-requests';
