@@ -8,7 +8,9 @@ import { Defaults } from '../src/protocol';
 import { fileUrl } from '../src/http/download';
 import { CameraLink } from './lib/camera-link';
 import { createTranslator } from './lib/i18n';
-import { numberOr, portOr } from './lib/numbers';
+import { MAX_TIMER_MS, editorTimeout } from './lib/durations';
+import { toError } from './lib/errors';
+import { portOr } from './lib/numbers';
 import type { CameraConfigDef, CameraConfigNode, CameraCredentials, SessionWaitOptions, StatusListener } from './lib/types';
 
 /** docs/NODES.md default: what the camera gets to answer a connect, a login or a command. */
@@ -21,15 +23,24 @@ export = function (RED: NodeAPI): void {
     const t = createTranslator(RED);
     const host = (def.host || '').trim() || Defaults.host;
     const port = portOr(def.port, Defaults.controlPort);
-    const timeoutMs = numberOr(def.timeout, DEFAULT_TIMEOUT_MS, 1);
+    // A timeout no timer can hold: logged now; every user shows it red and fails each action with it.
+    let timeoutMs = DEFAULT_TIMEOUT_MS;
+    let settingsError: Error | undefined;
+    try {
+      timeoutMs = editorTimeout(t, def.timeout, DEFAULT_TIMEOUT_MS, 'errors.badCameraTimeout', { camera: `${host}:${port}` });
+    } catch (err) {
+      settingsError = toError(err);
+      node.error(settingsError);
+    }
     const credentials: CameraCredentials = node.credentials ?? {};
 
     const previewPort = portOr(def.previewPort, Defaults.previewPort);
     const link = new CameraLink({
       t,
       preview: { port: previewPort },
-      // connect, then log in: each may take the full timeout
-      readyTimeoutMs: 2 * timeoutMs,
+      settingsError,
+      // connect, then log in: each may take the full timeout (and a timer holds at most 2^31-1 ms)
+      readyTimeoutMs: Math.min(2 * timeoutMs, MAX_TIMER_MS),
       warn: (message) => node.warn(message),
       session: {
         host,

@@ -10,7 +10,9 @@ import { Defaults } from '../src/protocol';
 import { describeValue } from './lib/describe-value';
 import { createTranslator } from './lib/i18n';
 import { handleInput } from './lib/input';
-import { numberOr, portOr } from './lib/numbers';
+import { editorTimeout } from './lib/durations';
+import { toError } from './lib/errors';
+import { portOr } from './lib/numbers';
 import { activityStatus, StatusBoard } from './lib/status';
 import { evaluateProperty } from './lib/typed-input';
 
@@ -31,11 +33,21 @@ export = function (RED: NodeAPI): void {
     const t = createTranslator(RED);
     const board = new StatusBoard(node, t);
     const closer = new AbortController();
-    const timeoutMs = numberOr(def.timeout, DEFAULT_TIMEOUT_MS, 1);
     const ports = parsePorts(def.ports);
     if (!ports) node.warn(t('errors.badPorts', { value: describeValue(def.ports) }));
+    // A timeout no timer can hold: red status and the error now, and every input fails with it.
+    let timeoutMs = DEFAULT_TIMEOUT_MS;
+    let settingsError: Error | undefined;
+    try {
+      timeoutMs = editorTimeout(t, def.timeout, DEFAULT_TIMEOUT_MS);
+    } catch (err) {
+      settingsError = toError(err);
+      board.fail(settingsError);
+      node.error(settingsError);
+    }
 
     handleInput(node, board, closer.signal, async (msg, signal) => {
+      if (settingsError) throw settingsError;
       const address = await evaluateProperty(RED, node, msg, def.address, def.addressType || 'str');
       if (address !== undefined && address !== null && typeof address !== 'string') {
         throw new BadInputError(t('errors.badAddress', { value: describeValue(address) }));

@@ -20,9 +20,10 @@ import type { FileEntry } from '../src/protocol';
 import { BadInputError } from '../src/errors';
 import { newestFile } from '../src/session/still';
 import type { FileFilter } from '../src/session/still';
-import { setupCameraNode } from './lib/camera-node';
+import { setupCameraNode, type CameraNodeKit } from './lib/camera-node';
 import { contentTypeOf, isFileFilter, selectFiles, toListedFile } from './lib/files';
 import type { Translate } from './lib/i18n';
+import { editorTimeout } from './lib/durations';
 import { numberOr } from './lib/numbers';
 import { describeValue } from './lib/describe-value';
 import { activityStatus, downloadProgress } from './lib/status';
@@ -54,11 +55,11 @@ export = function (RED: NodeAPI): void {
     const filter: FileFilter = isFileFilter(def.filter) ? def.filter : 'all';
     const newestFirst = def.newestFirst !== false;
     const limit = Math.floor(numberOr(def.limit, 0));
-    const timeoutMs = numberOr(def.timeout, DEFAULT_TIMEOUT_MS, 1);
 
-    const kit = setupCameraNode(RED, node, def, ({ t, board, camera }) => ({
+    setupCameraNode(RED, node, def, (kit, { timeoutMs }) => ({
       input: async (msg, signal) => {
-        if (def.mode === 'sync') return sync(msg, signal, t);
+        const { t, board, camera } = kit;
+        if (def.mode === 'sync') return sync(msg, signal, kit, timeoutMs);
         const wanted = def.mode === 'download' ? await evaluateProperty(RED, node, msg, def.path, def.pathType || 'msg') : undefined;
         const folder = def.mode === 'download' && def.output === 'folder' ? await folderOf(msg, t) : undefined;
         const { session, config } = await camera.connect(signal);
@@ -85,10 +86,11 @@ export = function (RED: NodeAPI): void {
           board.clear();
         }
       },
-    }));
+    }), (t: Translate) => ({ timeoutMs: editorTimeout(t, def.timeout, DEFAULT_TIMEOUT_MS) }));
 
     /** Mirrors the card into the folder; msg.payload = the SyncResult. */
-    async function sync(msg: NodeMessage, signal: AbortSignal, t: Translate): Promise<NodeMessage> {
+    async function sync(msg: NodeMessage, signal: AbortSignal, kit: CameraNodeKit, timeoutMs: number): Promise<NodeMessage> {
+      const { t } = kit;
       const folder = await folderOf(msg, t);
       const { session, config } = await kit.camera.connect(signal);
       kit.board.show(activityStatus(t, 'status.listing'));

@@ -8,7 +8,8 @@
 import type { Node, NodeAPI } from 'node-red';
 import { messageName, toHex, typeHex } from '../src/protocol';
 import { setupCameraNode } from './lib/camera-node';
-import { numberOr } from './lib/numbers';
+import { editorTimeout } from './lib/durations';
+import type { Translate } from './lib/i18n';
 import { parseCommand, parseReply } from './lib/raw-command-input';
 import type { CameraNodeDef } from './lib/types';
 import { UnsolicitedOutput } from './lib/unsolicited-output';
@@ -27,10 +28,9 @@ export = function (RED: NodeAPI): void {
   function ActionCamRawCommandNode(this: Node, def: RawCommandDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const timeoutMs = numberOr(def.timeout, DEFAULT_TIMEOUT_MS, 1);
     const fixed = typeof def.command === 'string' && def.command.trim() !== '' ? def.command : undefined;
 
-    setupCameraNode(RED, this, def, ({ t, camera, closing }) => {
+    setupCameraNode(RED, this, def, ({ t, camera, closing }, { timeoutMs }) => {
       const unsolicited =
         def.unsolicited === true
           ? new UnsolicitedOutput({
@@ -55,7 +55,7 @@ export = function (RED: NodeAPI): void {
         },
         close: () => unsolicited?.stop(),
       };
-    });
+    }, (t: Translate) => ({ timeoutMs: editorTimeout(t, def.timeout, DEFAULT_TIMEOUT_MS) }));
   }
 
   RED.nodes.registerType('actioncam-raw-command', ActionCamRawCommandNode);

@@ -15,6 +15,7 @@ import { RecordingTimer } from './lib/recording-timer';
 import { resolveAction, resolveDuration } from './lib/record-input';
 import { activityStatus } from './lib/status';
 import { evaluateProperty } from './lib/typed-input';
+import type { Translate } from './lib/i18n';
 import type { CameraNodeDef } from './lib/types';
 
 interface RecordDef extends CameraNodeDef {
@@ -98,6 +99,9 @@ export = function (RED: NodeAPI): void {
           if (pending) await stopOnClose();
         },
       };
+    }, (t: Translate) => {
+      // A fixed "stop after" is checked at deploy; one from msg, flow, global or env at each input.
+      if ((def.durationType || 'num') === 'num') resolveDuration(def.duration, t);
     });
   }
 

@@ -10,7 +10,8 @@ import { ProtocolError } from '../src/errors';
 import { setupCameraNode } from './lib/camera-node';
 import { withDeadline } from './lib/deadline';
 import { toCameraFile } from './lib/files';
-import { numberOr } from './lib/numbers';
+import { editorTimeout } from './lib/durations';
+import type { Translate } from './lib/i18n';
 import { activityStatus, downloadProgress } from './lib/status';
 import type { CameraNodeDef } from './lib/types';
 
@@ -24,10 +25,9 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 export = function (RED: NodeAPI): void {
   function ActionCamSnapshotNode(this: Node, def: SnapshotDef): void {
     RED.nodes.createNode(this, def);
-    const timeoutMs = numberOr(def.timeout, DEFAULT_TIMEOUT_MS, 1);
     const download = def.download === true;
 
-    setupCameraNode(RED, this, def, ({ t, board, camera }) => ({
+    setupCameraNode(RED, this, def, ({ t, board, camera }, { timeoutMs }) => ({
       input: async (msg, signal) => {
         board.show(activityStatus(t, 'status.capturing'));
         try {
@@ -58,7 +58,7 @@ export = function (RED: NodeAPI): void {
           board.clear();
         }
       },
-    }));
+    }), (t: Translate) => ({ timeoutMs: editorTimeout(t, def.timeout, DEFAULT_TIMEOUT_MS) }));
   }
 
   RED.nodes.registerType('actioncam-snapshot', ActionCamSnapshotNode);

@@ -14,11 +14,14 @@
 
     var PACKAGE = '@actioncam/node-red-actioncam';
     var PORT = '(?:0*(?:[1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5]))';
+    // 1-2147483647: the longest a timer can wait (setTimeout fires at once beyond 2^31-1 ms)
+    var MS = '(?:[1-9]\\d{0,8}|1\\d{9}|20\\d{8}|21[0-3]\\d{7}|214[0-6]\\d{6}|2147[0-3]\\d{5}|21474[0-7]\\d{4}|' +
+        '214748[0-2]\\d{3}|2147483[0-5]\\d{2}|21474836[0-3]\\d|214748364[0-7])';
 
     /** Every pattern also takes a whole-value ${ENV_VAR}, which Node-RED substitutes at deploy. */
     var patterns = {
-        // a positive whole number (milliseconds)
-        ms: /^\s*(?:\$\{[^}]+\}|[1-9]\d*)\s*$/,
+        // a whole number of milliseconds from 1 to 2147483647
+        ms: new RegExp('^\\s*(?:\\$\\{[^}]+\\}|' + MS + ')\\s*$'),
         // 1-65535
         port: new RegExp('^\\s*(?:\\$\\{[^}]+\\}|' + PORT + ')\\s*$'),
         // one or more ports separated by commas (or spaces)
@@ -50,6 +53,10 @@
             /** The value (as text) matches `re`. */
             matches: function (re, key) {
                 return function (v, opt) { return check(re.test(String(v)), opt, key); };
+            },
+            /** The value matches `re` and, where it is a number, is at most `max` (a ${ENV_VAR} is checked at deploy). */
+            upTo: function (re, max, key) {
+                return function (v, opt) { return check(re.test(String(v)) && !(Number(v) > max), opt, key); };
             },
             /** The value is not empty or blank. */
             notEmpty: function (key) {

@@ -29,6 +29,8 @@ export interface CameraLinkOptions extends CameraOptions {
   readyTimeoutMs: number;
   /** Called with a problem worth a log line (a close that overran its bound). */
   warn?: (message: string) => void;
+  /** Settings the config node found unusable: no session is opened, every user is red and every action fails with it. */
+  settingsError?: Error;
 }
 
 export class CameraLink {
@@ -53,7 +55,7 @@ export class CameraLink {
       return;
     }
     try {
-      const session = this.camera.open();
+      const session = this.open();
       onStatus(sessionStatus(this.options.t, session.state, session.lastError));
     } catch (err) {
       onStatus(errorStatus(this.options.t, err)); // unusable settings; session() reports them in full
@@ -78,6 +80,7 @@ export class CameraLink {
   /** The session, connected and logged in; waits through reconnects up to the bound. */
   async session(opts: SessionWaitOptions = {}): Promise<CameraSession> {
     if (this.closed) throw new InvalidStateError(this.options.t('errors.configClosed', { camera: this.camera.name }));
+    this.open(); // throws the settings error, if any
     return this.camera.ready({ signal: opts.signal, timeoutMs: opts.timeoutMs ?? this.options.readyTimeoutMs });
   }
 
@@ -87,6 +90,12 @@ export class CameraLink {
     this.closed = true;
     const outcome = await this.camera.close();
     if (outcome === 'overran') this.options.warn?.(this.options.t('errors.closeOverran', { camera: this.camera.name }));
+  }
+
+  /** The camera's session; unusable settings (settingsError) open none and throw instead. */
+  private open(): CameraSession {
+    if (this.options.settingsError) throw this.options.settingsError;
+    return this.camera.open();
   }
 
   private broadcast(state: SessionState, error: unknown): void {

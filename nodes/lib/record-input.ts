@@ -4,6 +4,7 @@
  */
 import { BadInputError } from '../../src/errors';
 import { describeValue } from './describe-value';
+import { MAX_DURATION_S, MAX_TIMER_MS } from './durations';
 import type { Translate } from './i18n';
 
 export type RecordAction = 'start' | 'stop' | 'toggle';
@@ -20,12 +21,15 @@ export function resolveAction(fixed: string | undefined, payload: unknown, t: Tr
   throw new BadInputError(t('errors.badAction', { value: describeValue(payload) }));
 }
 
-/** Seconds >= 0 from a number or a numeric string; 0 = no auto-stop; empty/undefined = 0. */
+/**
+ * Seconds from 0 to MAX_DURATION_S (2,147,483: a longer auto-stop overflows the timer and fired at
+ * once) from a number or a numeric string; 0 = no auto-stop; empty/undefined = 0.
+ */
 export function resolveDuration(value: unknown, t: Translate): number {
   if (value === undefined || value === null || value === '') return 0;
   const seconds = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : NaN;
-  if (!Number.isFinite(seconds) || seconds < 0) {
-    throw new BadInputError(t('errors.badDuration', { value: describeValue(value) }));
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds * 1000 > MAX_TIMER_MS) {
+    throw new BadInputError(t('errors.badDuration', { value: describeValue(value), max: MAX_DURATION_S }));
   }
   return seconds;
 }

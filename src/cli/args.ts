@@ -227,7 +227,7 @@ export function parseEndpoint(option: string, value: string): Endpoint {
 
 function parseTimeout(value: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > 2_147_483_647) {
-    throw new UsageError(`--timeout must be a whole number of milliseconds above 0, got '${value}'`);
+    throw new UsageError(`--timeout must be a whole number of milliseconds from 1 to 2147483647 (the longest a timer can wait), got '${value}'`);
   }
   return Number(value);
 }

@@ -6,13 +6,14 @@
  */
 import { EXIT_FAILURE, EXIT_INTERRUPTED, runCli } from './run';
 import { installInterrupt } from './interrupt';
+import { printableText } from './output';
 
 /** After the command is done, give stray handles this long before exiting anyway. */
 const EXIT_GRACE_MS = 2000;
 
 function fatal(err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`actioncam: unexpected error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.stderr.write(`actioncam: unexpected error: ${printableText(message.replace(/\s*\n\s*/g, ' '))}\n`);
   process.exit(EXIT_FAILURE);
 }
 

@@ -51,7 +51,11 @@ export function encodeFileListPart(part: FileListPart): Buffer {
   return out;
 }
 
-/** Collects parts in any order; `complete` once every index below the count has arrived. */
+/**
+ * Collects parts in any order; `complete` once every index below the count has arrived. Unbounded
+ * and whole-text: for tests and tools. A camera's list goes through FileListCollector
+ * (file-list-collector.ts), which caps bytes and entries and parses as the parts arrive.
+ */
 export class FileListAssembler {
   private total = 0;
   private readonly parts = new Map<number, string>();
@@ -84,22 +88,29 @@ export function fileTypeOf(name: string): FileType {
   return VIDEO.test(name) ? 'video' : PHOTO.test(name) ? 'photo' : 'other';
 }
 
+/** Parses a whole list text. For a list from a camera, FileListCollector parses part by part, bounded. */
 export function parseFileList(text: string): FileEntry[] {
   const out: FileEntry[] = [];
   for (const raw of text.split(';')) {
-    const entry = raw.replace(/[\0\r\n]+/g, '').trim();
-    if (!entry) continue;
-    const colon = entry.lastIndexOf(':');
-    let path = entry;
-    let size = 0;
-    if (colon > 0 && /^\d+$/.test(entry.slice(colon + 1))) {
-      path = entry.slice(0, colon);
-      size = Number(entry.slice(colon + 1));
-    }
-    const name = path.slice(path.lastIndexOf('/') + 1);
-    out.push({ path, name, size, type: fileTypeOf(name) });
+    const entry = parseFileListEntry(raw);
+    if (entry) out.push(entry);
   }
   return out;
+}
+
+/** One `path:size` entry (the text between two `;`); undefined for an empty one. */
+export function parseFileListEntry(raw: string): FileEntry | undefined {
+  const entry = raw.replace(/[\0\r\n]+/g, '').trim();
+  if (!entry) return undefined;
+  const colon = entry.lastIndexOf(':');
+  let path = entry;
+  let size = 0;
+  if (colon > 0 && /^\d+$/.test(entry.slice(colon + 1))) {
+    path = entry.slice(0, colon);
+    size = Number(entry.slice(colon + 1));
+  }
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return { path, name, size, type: fileTypeOf(name) };
 }
 
 export function formatFileList(entries: ReadonlyArray<Pick<FileEntry, 'path' | 'size'>>): string {

@@ -5,6 +5,9 @@
  * return value, not an exception); coalesced reads yield several messages; bytes that do not start
  * with the magic are skipped up to the next 0xABCD and reported, so one bad frame resynchronises
  * instead of killing the session. The buffer is bounded: a frame can never exceed 8 + 65535 bytes.
+ * A frame that arrives in many small reads is kept as its chunks and joined once it is whole, so a
+ * camera that drips a 64 KiB frame byte by byte costs one copy, not one copy of the frame so far per
+ * byte (quadratic).
  */
 import { CONTROL_MAGIC, HEADER_SIZE } from './constants';
 import type { ControlMessage } from './message';
@@ -19,16 +22,25 @@ const MAGIC_HI = CONTROL_MAGIC >> 8;
 const MAGIC_LO = CONTROL_MAGIC & 0xff;
 
 export class FrameReader {
-  private pending: Buffer = Buffer.alloc(0);
+  /** Bytes held back waiting for the rest of a frame, as the chunks they came in. */
+  private pending: Buffer[] = [];
+  private held = 0;
+  /** Size of the frame the held bytes start (header + payload) once its header is in; 0 = not known. */
+  private needed = 0;
 
   /** Bytes held back waiting for the rest of a frame. */
   get buffered(): number {
-    return this.pending.length;
+    return this.held;
   }
 
   /** Appends a chunk and returns every whole message it completes. */
   push(chunk: Buffer): ReadResult {
-    const buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    if (this.needed > 0 && this.held + chunk.length < this.needed) {
+      this.pending.push(chunk);
+      this.held += chunk.length;
+      return { messages: [], skipped: [] };
+    }
+    const buf = this.held === 0 ? chunk : Buffer.concat([...this.pending, chunk]);
     const messages: ControlMessage[] = [];
     const skipped: Buffer[] = [];
     let offset = 0;
@@ -51,13 +63,20 @@ export class FrameReader {
       });
       offset = frameEnd;
     }
-    this.pending = offset >= buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(offset));
+    this.keep(offset >= buf.length ? undefined : Buffer.from(buf.subarray(offset)));
     return { messages, skipped };
   }
 
   /** Drops any partial frame (after a reconnect). */
   reset(): void {
-    this.pending = Buffer.alloc(0);
+    this.keep(undefined);
+  }
+
+  /** Holds the start of the next frame (or nothing), noting its size when its header is complete. */
+  private keep(rest: Buffer | undefined): void {
+    this.pending = rest ? [rest] : [];
+    this.held = rest ? rest.length : 0;
+    this.needed = rest && rest.length >= HEADER_SIZE && rest.readUInt16BE(0) === CONTROL_MAGIC ? HEADER_SIZE + rest.readUInt16BE(2) : 0;
   }
 }
 

@@ -3,6 +3,7 @@ export * from './message';
 export * from './frame-reader';
 export * from './payloads';
 export * from './file-list';
+export * from './file-list-collector';
 export * from './firmware';
 export * from './discovery';
 export * from './preview';

@@ -34,6 +34,7 @@ import { MessageType, encodeMessage, encodeStartPreviewPayload, type ControlMess
 import { Backoff } from './backoff';
 import { clockCommand, fileListCommand, firmwareCommand, recordCommand, takePictureCommand, type Command } from './commands';
 import { ControlLink } from './control-link';
+import { MAX_TIMER_MS } from './defaults';
 import { hexPreview, seconds, typeLabel } from './format';
 import { KeepAlive } from './keep-alive';
 import { PendingRequests } from './pending-requests';
@@ -87,6 +88,8 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
     this.keepAlive = new KeepAlive({
       intervalMs: this.options.keepAliveIntervalMs,
       deadAfterMs: this.options.deadAfterMs,
+      stallToleranceMs: this.options.stallToleranceMs,
+      now: this.options.now,
       ping: () => this.link?.send(ALIVE_REQUEST_FRAME),
       onDead: (silentMs) => this.onLinkLost(new ConnectionClosedError(`${this.peer} sent nothing for ${seconds(silentMs)} s: link dead`)),
     });
@@ -157,7 +160,8 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
 
   /** A025 -> every A026 part (any order) until complete, parsed. */
   listFiles(opts: OperationOptions = {}): Promise<FileEntry[]> {
-    return this.run(fileListCommand(), opts);
+    const { maxFileListBytes: maxBytes, maxFileListEntries: maxEntries } = this.options;
+    return this.run(fileListCommand({ maxBytes, maxEntries }, this.peer), opts);
   }
 
   /** A038 -> A039 (the photo is on the card). */
@@ -177,7 +181,7 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
    * message is inferred from a replay of the vendor app (docs/PROTOCOL.md §10). Rejects like
    * request(); BadInputError for an invalid date.
    */
-  async setClock(date: Date = this.options.now(), opts: OperationOptions = {}): Promise<void> {
+  async setClock(date: Date = this.options.wallClock(), opts: OperationOptions = {}): Promise<void> {
     const { payload, text } = clockCommand(date);
     await this.request(MessageType.SET_CLOCK, payload, { ...opts, replyType: null });
     this.logger.info(`${this.peer}: clock set to ${text} (SET_CLOCK, experimental)`);
@@ -226,7 +230,9 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
   /** Waits for 'ready' within the operation's limit; returns what is left of that limit. */
   private async whenReady(type: number, opts: OperationOptions): Promise<number> {
     const timeoutMs = opts.timeoutMs ?? this.options.requestTimeoutMs;
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new BadInputError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMER_MS) {
+      throw new BadInputError(`timeoutMs must be a positive number up to ${MAX_TIMER_MS}, got ${timeoutMs}`);
+    }
     throwIfAborted(opts.signal);
     if (this.sessionState === 'closed') throw this.closedError();
     if (this.sessionState === 'ready') return timeoutMs;
@@ -263,7 +269,7 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
   /** A011 after a login, in the vendor app's order (after START_PREVIEW, docs/PROTOCOL.md §10). */
   private sendClock(): void {
     try {
-      const { payload, text } = clockCommand(this.options.now());
+      const { payload, text } = clockCommand(this.options.wallClock());
       this.logger.debug(`${this.peer}: SET_CLOCK ${text} after login`);
       this.link?.send(encodeMessage(MessageType.SET_CLOCK, payload));
     } catch (err) {
@@ -289,6 +295,7 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
       socket,
       peer: this.peer,
       connectTimeoutMs: this.options.connectTimeoutMs,
+      maxWriteQueueBytes: this.options.maxWriteQueueBytes,
       handlers: {
         onOpen: () => this.onLinkOpen(link),
         onData: () => this.keepAlive.touch(),
@@ -333,7 +340,10 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
     }
     if (this.pending.resolve(message)) return;
     // Unknown types are how the real error codes will be learnt (PROTOCOL.md §2.6): log every byte.
-    this.logger.info(`${this.peer}: unsolicited ${typeLabel(message.type)}, ${message.payload.length} bytes: ${hexPreview(message.payload)}`);
+    const line = `${this.peer}: unsolicited ${typeLabel(message.type)}, ${message.payload.length} bytes: ${hexPreview(message.payload)}`;
+    // Except the rest of a file list nobody waits for (refused at a cap, timed out): up to 4096 parts.
+    if (message.type === MessageType.FILE_LIST_CONTENT) this.logger.debug(line);
+    else this.logger.info(line);
     this.emitSafely('unsolicited', message);
   }
 
@@ -355,10 +365,10 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
 
   private onLinkClosed(link: ControlLink, error: ActionCamError): void {
     if (link !== this.link) return;
-    if (this.sessionState === 'loggingIn') {
+    if (this.sessionState === 'loggingIn' && !link.notReading) {
       // What a camera does to a refused or second client is unknown (PROTOCOL.md §2.6); hanging up is one option.
       this.onAttemptFailed(new LoginRejectedError(`login rejected or camera busy: ${this.peer} closed the connection before accepting the login`));
-    } else if (this.sessionState === 'connecting') {
+    } else if (this.sessionState === 'connecting' || this.sessionState === 'loggingIn') {
       this.onAttemptFailed(error);
     } else {
       this.onLinkLost(error);

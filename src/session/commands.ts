@@ -4,7 +4,7 @@
  * runs them; keeping the codec knowledge here keeps the session about connections and state.
  */
 import {
-  FileListAssembler,
+  FileListCollector,
   MessageType,
   clockOf,
   encodeClockPayload,
@@ -12,10 +12,10 @@ import {
   decodeFileListPart,
   encodeFileListRequestPayload,
   encodeRecordPayload,
-  parseFileList,
   parseFirmware,
   type ControlMessage,
   type FileEntry,
+  type FileListLimits,
   type FirmwareInfo,
 } from '../protocol';
 
@@ -38,15 +38,18 @@ export function firmwareCommand(): Command<FirmwareInfo> {
   };
 }
 
-/** A025 (payload u32 LE 1) -> A026 parts in any order until every index arrived (§2.7.1). */
-export function fileListCommand(): Command<FileEntry[]> {
-  const assembler = new FileListAssembler();
+/**
+ * A025 (payload u32 LE 1) -> A026 parts in any order until every index arrived (§2.7.1), parsed
+ * part by part within `limits`; `source` names the camera in the error past a cap.
+ */
+export function fileListCommand(limits: FileListLimits, source: string): Command<FileEntry[]> {
+  const collector = new FileListCollector(limits, source);
   return {
     type: MessageType.REQUEST_FILE_LIST,
     payload: encodeFileListRequestPayload(),
     replyType: MessageType.FILE_LIST_CONTENT,
-    accept: (part) => assembler.add(decodeFileListPart(part.payload)),
-    result: () => parseFileList(assembler.text()),
+    accept: (part) => collector.add(decodeFileListPart(part.payload)),
+    result: () => collector.entries(),
   };
 }
 

@@ -4,6 +4,12 @@
  * single typed close notification. Reconnecting, login and matching are the session's job; a new
  * attempt makes a new ControlLink.
  *
+ * Writes are bounded (DESIGN.md rule 12): a camera that does not read what we send is a dead link.
+ * When more than maxWriteQueueBytes wait unsent in the socket (socket.writableLength, what the
+ * kernel's buffers could not take), the link closes itself with a ConnectionClosedError and the
+ * session re-dials. The answers to one inbound chunk are written as one batch (cork/uncork), so a
+ * flood of requests costs one system call per chunk, not one per message.
+ *
  *   dialing --'connect'--> open --'close'/destroy()--> closed
  *      \------ error/timeout/destroy() ----------------^
  */
@@ -33,6 +39,8 @@ export interface ControlLinkOptions {
   /** "camera 192.168.100.1:6666", for messages. */
   peer: string;
   connectTimeoutMs: number;
+  /** Unsent bytes beyond which the camera counts as not reading (SessionDefaults.maxWriteQueueBytes). */
+  maxWriteQueueBytes: number;
   handlers: ControlLinkHandlers;
 }
 
@@ -42,12 +50,16 @@ export class ControlLink {
   private readonly reader = new FrameReader();
   private readonly handlers: ControlLinkHandlers;
   private readonly peer: string;
+  private readonly maxWriteQueueBytes: number;
   private connectTimer?: NodeJS.Timeout;
   private lastSocketError?: NodeJS.ErrnoException;
+  private overflowed = false;
+  private destroyed = false;
 
   constructor(options: ControlLinkOptions) {
     this.socket = options.socket;
     this.peer = options.peer;
+    this.maxWriteQueueBytes = options.maxWriteQueueBytes;
     this.handlers = options.handlers;
     this.connectTimer = setTimeout(() => this.fail(this.unreachable(`no TCP connection within ${seconds(options.connectTimeoutMs)} s`)), options.connectTimeoutMs);
     this.socket.on('connect', () => this.onConnect());
@@ -68,15 +80,27 @@ export class ControlLink {
     return this.linkState === 'open' ? this.socket.localAddress : undefined;
   }
 
-  /** Writes one encoded message (encodeMessage); false (nothing written) when the link is not open. */
+  /** True once the link closed itself because the camera stopped reading (the write queue overflowed). */
+  get notReading(): boolean {
+    return this.overflowed;
+  }
+
+  /**
+   * Writes one encoded message (encodeMessage); false (nothing written) when the link is not open.
+   * When the unsent bytes pass maxWriteQueueBytes the link closes at once (nothing more is read or
+   * written) and reports it through onClose on the next tick, never from inside this call.
+   */
   send(frame: Buffer): boolean {
     if (this.linkState !== 'open') return false;
     this.socket.write(frame);
+    const queued = this.socket.writableLength;
+    if (queued > this.maxWriteQueueBytes) this.overflow(queued);
     return true;
   }
 
   /** Owner-initiated close: immediate, idempotent, and no handler is called afterwards. */
   destroy(): void {
+    this.destroyed = true;
     if (this.linkState === 'closed') return;
     this.linkState = 'closed';
     this.cleanup();
@@ -94,15 +118,33 @@ export class ControlLink {
     if (this.linkState !== 'open') return;
     this.handlers.onData();
     const { messages, skipped } = this.reader.push(chunk);
-    for (const bytes of skipped) {
-      if (this.linkState !== 'open') return;
-      this.handlers.onGarbage(bytes);
+    this.socket.cork();
+    try {
+      for (const bytes of skipped) {
+        if (this.linkState !== 'open') return;
+        this.handlers.onGarbage(bytes);
+      }
+      for (const message of messages) {
+        // A handler may have torn the link down (e.g. close() from a listener): stop delivering.
+        if (this.linkState !== 'open') return;
+        this.handlers.onMessage(message);
+      }
+    } finally {
+      this.socket.uncork();
     }
-    for (const message of messages) {
-      // A handler may have torn the link down (e.g. close() from a listener): stop delivering.
-      if (this.linkState !== 'open') return;
-      this.handlers.onMessage(message);
-    }
+  }
+
+  /** The camera does not read: close now, tell the owner on the next tick (it may be mid-send). */
+  private overflow(queued: number): void {
+    this.overflowed = true;
+    const error = new ConnectionClosedError(
+      `${this.peer} does not read what we send: ${queued} bytes wait unsent, more than the bound of ${this.maxWriteQueueBytes}: link dead`,
+    );
+    this.linkState = 'closed';
+    this.cleanup();
+    process.nextTick(() => {
+      if (!this.destroyed) this.handlers.onClose(error);
+    });
   }
 
   private onSocketClose(): void {

@@ -36,7 +36,41 @@ export const SessionDefaults = {
    */
   stillListAttempts: 5,
   stillRelistDelayMs: 300,
+  /**
+   * Cap on a file list's entries. A full 512 GB card holds tens of thousands of files (videos run
+   * to hundreds of MB each; even 4 MB photos alone would be about 130,000): 200,000 is above any
+   * real card, yet its parsed list stays in the tens of MB, where the protocol's own cap (4096 parts
+   * of 64 KiB, 268 MB of text) took gigabytes and crashed Node-RED (issue 10, finding 1).
+   */
+  maxFileListEntries: 200_000,
+  /**
+   * Cap on a file list's text: 200,000 entries of 80 bytes (a 60-character path and a size) is
+   * 16 MB, so 16 MiB lets the entry cap speak first for a real list and stops a list of a few
+   * huge names long before the protocol's 268 MB.
+   */
+  maxFileListBytes: 16 * 1024 * 1024,
+  /**
+   * Bound on what we have written to the camera that it has not read yet (beyond what the kernel's
+   * socket buffers hold). A camera that reads never gets near it: our largest message is 8 + 65535
+   * bytes and we wait for most replies. A camera that sends but never reads (a flood of 0112, each
+   * answered with 0113) would otherwise grow this queue without end (86 -> 659 MB in 16 s, issue 10
+   * finding 6): past 1 MiB it is a dead link, torn down with ConnectionClosedError and re-dialled.
+   */
+  maxWriteQueueBytes: 1024 * 1024,
+  /**
+   * A watchdog timer that fires this much later than it was due was held up by this process (a
+   * blocked event loop, a long garbage collection), not by the camera: the camera's bytes may be
+   * waiting unread in the socket, so it gets a fresh deadAfterMs window instead of the blame.
+   * Healthy timers are late by milliseconds; 1 s is well clear of that and far below deadAfterMs.
+   */
+  stallToleranceMs: 1000,
 } as const;
+
+/**
+ * Largest delay setTimeout honours: 2^31-1 ms (about 24.8 days). A larger one fires at once, so
+ * every duration and timeout the library or the nodes take is checked against it.
+ */
+export const MAX_TIMER_MS = 0x7fffffff;
 
 /**
  * Largest number of payload bytes written to a hex log line (unsolicited messages, garbage);

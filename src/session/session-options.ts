@@ -6,7 +6,7 @@ import { BadInputError } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { encodeLoginPayload } from '../protocol';
-import { SessionDefaults } from './defaults';
+import { MAX_TIMER_MS, SessionDefaults } from './defaults';
 
 export interface CameraSessionOptions {
   /** Camera address, e.g. 192.168.100.1. */
@@ -38,11 +38,21 @@ export interface CameraSessionOptions {
    * message is inferred, docs/PROTOCOL.md §10); defaults to false.
    */
   setClockOnLogin?: boolean;
+  /** A file list with more entries is refused (ProtocolError); defaults to 200,000. */
+  maxFileListEntries?: number;
+  /** A file list with more bytes of text is refused (ProtocolError); defaults to 16 MiB. */
+  maxFileListBytes?: number;
+  /** Unsent bytes (the camera does not read) beyond which the link is dead; defaults to 1 MiB. */
+  maxWriteQueueBytes?: number;
+  /** A watchdog this late was held up by our own event loop, not the camera; defaults to 1 s. */
+  stallToleranceMs?: number;
   logger?: Logger;
-  /** Clock seam for setClockOnLogin; defaults to () => new Date(). */
-  now?: () => Date;
+  /** Wall clock for setClock() and setClockOnLogin; defaults to () => new Date(). */
+  wallClock?: () => Date;
   /** Uniform random source in [0, 1) for the back-off jitter; defaults to Math.random. */
   random?: () => number;
+  /** Monotonic clock in ms for the liveness watchdog; defaults to performance.now. */
+  now?: () => number;
   /** Transport seam; defaults to net.createConnection. */
   createConnection?: (port: number, host: string) => net.Socket;
 }
@@ -62,9 +72,14 @@ export interface ResolvedSessionOptions {
   reconnectMinMs: number;
   reconnectMaxMs: number;
   setClockOnLogin: boolean;
+  maxFileListEntries: number;
+  maxFileListBytes: number;
+  maxWriteQueueBytes: number;
+  stallToleranceMs: number;
   logger: Logger;
-  now: () => Date;
+  wallClock: () => Date;
   random: () => number;
+  now: () => number;
   createConnection: (port: number, host: string) => net.Socket;
 }
 
@@ -92,9 +107,14 @@ export function resolveSessionOptions(options: CameraSessionOptions): ResolvedSe
     reconnectMinMs: duration('reconnectMinMs', options.reconnectMinMs, SessionDefaults.reconnectMinMs),
     reconnectMaxMs: duration('reconnectMaxMs', options.reconnectMaxMs, SessionDefaults.reconnectMaxMs),
     setClockOnLogin: options.setClockOnLogin === true,
+    maxFileListEntries: count('maxFileListEntries', options.maxFileListEntries, SessionDefaults.maxFileListEntries),
+    maxFileListBytes: count('maxFileListBytes', options.maxFileListBytes, SessionDefaults.maxFileListBytes),
+    maxWriteQueueBytes: count('maxWriteQueueBytes', options.maxWriteQueueBytes, SessionDefaults.maxWriteQueueBytes),
+    stallToleranceMs: duration('stallToleranceMs', options.stallToleranceMs, SessionDefaults.stallToleranceMs),
     logger: options.logger ?? silentLogger,
-    now: options.now ?? (() => new Date()),
+    wallClock: options.wallClock ?? (() => new Date()),
     random: options.random ?? Math.random,
+    now: options.now ?? (() => performance.now()),
     createConnection: options.createConnection ?? ((p, h) => net.createConnection(p, h)),
   };
   if (resolved.reconnectMaxMs < resolved.reconnectMinMs) {
@@ -103,13 +123,18 @@ export function resolveSessionOptions(options: CameraSessionOptions): ResolvedSe
   return resolved;
 }
 
-/** Largest delay setTimeout honours (2^31-1 ms); larger values would fire at once. */
-const MAX_TIMER_MS = 0x7fffffff;
-
 function duration(name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > MAX_TIMER_MS) {
-    throw new BadInputError(`${name} must be a positive number of milliseconds, got ${String(value)}`);
+    throw new BadInputError(`${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS}, got ${String(value)}`);
+  }
+  return v;
+}
+
+function count(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
+    throw new BadInputError(`${name} must be a whole number above 0, got ${String(value)}`);
   }
   return v;
 }

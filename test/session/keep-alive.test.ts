@@ -73,4 +73,43 @@ describe('session/KeepAlive', () => {
     keepAlive.start();
     assert.equal(clock.countTimers(), 2);
   });
+
+  describe('measures the camera, not our own stalls (issue 10 finding 1)', () => {
+    it('a watchdog that fires late because our event loop was blocked gives the camera a fresh window', () => {
+      keepAlive.start();
+      clock.tick(5000);
+      keepAlive.touch(); // t = 5 s: the last byte; the camera's time is up at 20 s
+      // The loop is blocked from 5 s to 28 s (a 23 s freeze): the watchdog due at 20 s fires at 28 s.
+      clock.jump(23_000);
+      assert.deepEqual(dead, [], 'the camera was blamed for our stall');
+      assert.equal(keepAlive.running, true);
+      // Its bytes were waiting unread in the socket; now they are read.
+      keepAlive.touch();
+      clock.tick(14_999);
+      assert.deepEqual(dead, []);
+      clock.tick(1);
+      assert.deepEqual(dead, [15000], 'a camera that stays silent after the stall is still declared dead');
+    });
+
+    it('a stall gives one fresh window, not an endless reprieve', () => {
+      keepAlive.start();
+      clock.jump(20_000); // due at 15 s, fired at 20 s: late
+      assert.deepEqual(dead, []);
+      clock.tick(15_000); // no byte in the fresh window
+      assert.deepEqual(dead, [15000]);
+    });
+
+    it('a timer late by less than the tolerance is not a stall', () => {
+      keepAlive = new KeepAlive({ intervalMs: 5000, deadAfterMs: 15000, stallToleranceMs: 1000, ping: () => pings++, onDead: (ms) => dead.push(ms) });
+      keepAlive.start();
+      clock.jump(15_900); // due at 15 s, fired 900 ms late
+      assert.deepEqual(dead, [15000]);
+    });
+
+    it('touch() moves no timer: a flood of inbound chunks costs a clock read each', () => {
+      keepAlive.start();
+      for (let i = 0; i < 1000; i++) keepAlive.touch();
+      assert.equal(clock.countTimers(), 2);
+    });
+  });
 });

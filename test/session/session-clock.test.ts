@@ -37,7 +37,7 @@ describe('session/CameraSession clock (fake camera)', () => {
   });
 
   it('setClock() without a date sends the time of the injected clock', async () => {
-    const { session, conn } = await openSession(camera, { now: () => new Date(2030, 0, 2, 3, 4, 5) });
+    const { session, conn } = await openSession(camera, { wallClock: () => new Date(2030, 0, 2, 3, 4, 5) });
     sessions.push(session);
     await session.setClock();
     assert.deepEqual(decodeClockPayload((await conn.nextMessage(T.SET_CLOCK)).payload), { year: 2030, month: 1, day: 2, hour: 3, minute: 4, second: 5 });
@@ -75,7 +75,7 @@ describe('session/CameraSession clock (fake camera)', () => {
       host: camera.host,
       port: camera.port,
       setClockOnLogin: true,
-      now: () => now,
+      wallClock: () => now,
       reconnect: true,
       reconnectMinMs: 10,
       reconnectMaxMs: 10,

@@ -91,6 +91,28 @@ describe('session/CameraSession liveness and reconnect (fake camera, fake timers
     assert.deepEqual(states, ['ready>reconnecting', 'reconnecting>connecting', 'connecting>loggingIn', 'loggingIn>ready']);
   });
 
+  it('a 23 s freeze of our own event loop does not make the camera dead; its silence afterwards does (issue 10 finding 1)', async () => {
+    const { session: s, conn } = await open();
+    const states = recordStates(s);
+    await advance(clock, s, 4000);
+    conn.sendMessage(T.ALIVE_REQUEST); // t = 4 s: the camera's last word before our freeze
+    await conn.nextMessage(T.ALIVE_RESPONSE);
+    // Our event loop is blocked from 4 s to 27 s: every timer due meanwhile fires once, late, at 27 s.
+    clock.jump(23_000);
+    await flushIo();
+    assert.equal(s.state, 'ready', 'the camera was blamed for our stall');
+    // The camera answered our keep-alive all along; its bytes are read now that we run again.
+    conn.sendMessage(T.ALIVE_RESPONSE);
+    await flushIo();
+    await advance(clock, s, 10_000);
+    assert.equal(s.state, 'ready');
+    assert.deepEqual(states, []);
+    // A camera that then really falls silent is still found out.
+    await advance(clock, s, 5_100);
+    assert.equal(s.state, 'reconnecting');
+    assert.match(String(s.lastError?.message), /sent nothing for 15 s: link dead/);
+  });
+
   it('after stopPreview() a reconnect does not restart the preview', async () => {
     const { session: s, conn } = await open();
     s.startPreview();

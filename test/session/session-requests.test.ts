@@ -102,6 +102,14 @@ describe('session/CameraSession requests (fake camera)', () => {
     await assert.rejects(session.request(1, Buffer.alloc(70000)), BadInputError);
   });
 
+  it('rejects a timeoutMs setTimeout cannot honour (above 2^31-1 ms, 0, negative, NaN) before sending anything', async () => {
+    for (const timeoutMs of [2 ** 31, 3e9, 0, -1, Number.NaN]) {
+      await assert.rejects(session.firmware({ timeoutMs }), (err: unknown) => err instanceof BadInputError && /timeoutMs must be a positive number up to 2147483647/.test(err.message));
+    }
+    await flushIo();
+    assert.equal(conn.count(T.REQUEST_FIRMWARE_INFO), 0);
+  });
+
   it('a timed-out request cleans up; its late reply is unsolicited and the session goes on', async () => {
     await assert.rejects(session.takePicture(), (err: unknown) => {
       assert.ok(err instanceof TimeoutError);

@@ -46,9 +46,12 @@ export function recordStates(session: CameraSession): string[] {
   return states;
 }
 
-/** Installs the fake timers these tests use: timers and Date only, so socket I/O stays real. */
+/**
+ * Installs the fake timers these tests use: timers, Date and performance.now (the watchdog's
+ * monotonic clock) only, so socket I/O stays real.
+ */
 export function useFakeTimers(): sinon.SinonFakeTimers {
-  return sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  return sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
 }
 
 /** A session against `camera`, connected and logged in (128-byte accept); reconnect off unless given. */

@@ -4,7 +4,7 @@ import { fileUrl } from '../../http/download';
 import { takeStill } from '../../session/still';
 import { cameraTarget, withSession } from '../camera';
 import type { CommandContext } from '../context';
-import { formatBytes } from '../output';
+import { formatBytes, printable } from '../output';
 
 export async function stillCommand(ctx: CommandContext): Promise<void> {
   const { host, httpPort } = cameraTarget(ctx);
@@ -14,7 +14,7 @@ export async function stillCommand(ctx: CommandContext): Promise<void> {
     return still;
   });
   const doc = { path: file.path, name: file.name, size: file.size, url: fileUrl(host, httpPort, file.path) };
-  ctx.out.result(doc, () => `${doc.path}  ${formatBytes(doc.size)}\n${doc.url}`);
+  ctx.out.result(doc, () => `${printable(doc.path)}  ${formatBytes(doc.size)}\n${printable(doc.url)}`);
 }
 
 export function recordCommand(on: boolean): (ctx: CommandContext) => Promise<void> {

@@ -6,8 +6,7 @@ import { downloadToFile, fileUrl } from '../../http/download';
 import { newestFile } from '../../session/still';
 import { cameraTarget, withSession } from '../camera';
 import type { CommandContext } from '../context';
-import { printable } from '../escape';
-import { formatBytes, table } from '../output';
+import { formatBytes, printable, table } from '../output';
 
 export async function lsCommand(ctx: CommandContext): Promise<void> {
   const { host, httpPort } = cameraTarget(ctx);

@@ -10,7 +10,7 @@ import type { SyncProgress, SyncResult } from '../../http/sync';
 import { UsageError } from '../args';
 import { cameraTarget, withSession } from '../camera';
 import type { CommandContext } from '../context';
-import { printable } from '../escape';
+import { printable } from '../output';
 import { formatBytes } from '../output';
 
 /** A terminal's progress line is redrawn at most this often. */

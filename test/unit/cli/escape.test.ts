@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { printable } from '../../../src/cli/escape';
+import { printable } from '../../../src/cli/output';
 
 describe('cli: printable (camera text on a terminal)', () => {
   const cases: Array<[string, string, string]> = [

@@ -244,6 +244,12 @@ describe('editor: nodes/*.html', () => {
       ['actioncam-rtp-relay', 'path', 'live'],
       ['actioncam-rtp-relay', 'port', '', { mode: 'rtp' }],
       ['actioncam-rtp-relay', 'maxPayload', '20'],
+      // longer than a timer can wait (2^31-1 ms), issue 10
+      ['actioncam-config', 'timeout', '2147483648'],
+      ['actioncam-raw-command', 'timeout', '3000000000'],
+      ['actioncam-list-files', 'timeout', '99999999999'],
+      ['actioncam-record', 'duration', '2147484'],
+      ['actioncam-record', 'duration', '2147483.7'],
     ];
     for (const [type, prop, value, overrides] of bad) {
       it(`${type}.${prop} rejects ${JSON.stringify(value)} with a translated message`, () => {
@@ -273,6 +279,10 @@ describe('editor: nodes/*.html', () => {
       ['actioncam-raw-command', 'reply', 'a039'],
       ['actioncam-rtp-relay', 'port', '', { mode: 'rtsp' }],
       ['actioncam-rtp-relay', 'bind', '0.0.0.0'],
+      ['actioncam-snapshot', 'timeout', '2147483647'],
+      ['actioncam-discover', 'timeout', '1999999999'],
+      ['actioncam-config', 'timeout', '${CAMERA_TIMEOUT}'],
+      ['actioncam-record', 'duration', '2147483'],
     ];
     for (const [type, prop, value, overrides] of good) {
       it(`${type}.${prop} accepts ${JSON.stringify(value)}`, () => assert.equal(check(type, prop, value, overrides), true));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import * as sinon from 'sinon';
 import { ActionCamError, BadInputError, ProtocolError } from '../../../src/errors';
-import { decodeMessage, encodeMessage } from '../../../src/protocol/message';
+import { decodeMessage, encodeMessage, type ControlMessage } from '../../../src/protocol/message';
 import { FrameReader } from '../../../src/protocol/frame-reader';
 import { messageName, MessageType } from '../../../src/protocol/constants';
 import { VECTORS } from './vectors';
@@ -76,6 +77,21 @@ describe('protocol: control messages (PROTOCOL.md §2.1, §8)', () => {
     const { messages } = reader.push(Buffer.alloc(1));
     assert.equal(messages[0].payload.length, 65535);
     assert.equal(reader.buffered, 0);
+  });
+
+  it('joins a frame dripped byte by byte once, not once per byte (no quadratic copying)', () => {
+    const reader = new FrameReader();
+    const frame = encodeMessage(MessageType.FILE_LIST_CONTENT, Buffer.alloc(65535, 0x41));
+    const concat = sinon.spy(Buffer, 'concat');
+    try {
+      let messages: ControlMessage[] = [];
+      for (let i = 0; i < frame.length; i++) messages = messages.concat(reader.push(frame.subarray(i, i + 1)).messages);
+      assert.equal(messages.length, 1);
+      assert.deepEqual(messages[0].payload, frame.subarray(8));
+      assert.ok(concat.callCount <= 8, `${concat.callCount} joins for one frame`);
+    } finally {
+      concat.restore();
+    }
   });
 
   it('reset() drops a partial frame', () => {
