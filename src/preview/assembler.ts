@@ -39,6 +39,8 @@ export interface PreviewAssemblerOptions {
   logger?: Logger;
   /** Hex samples logged before going quiet. Default 16. */
   hexLogLimit?: number;
+  /** See PreviewDefaults.maxTimeJumpMs. */
+  maxTimeJumpMs?: number;
 }
 
 /** Counters since construction; all monotonic except `lost`, which late arrivals reduce. */
@@ -59,6 +61,8 @@ export interface PreviewStats {
   droppedFrames: number;
   /** Datagrams of a type other than 1 and 2. */
   unknown: number;
+  /** Time packets that jumped back, stood still or leapt ahead and were not confirmed: their frame was stamped one frame on. */
+  implausibleTime: number;
 }
 
 /** A frame closed by its time packet, waiting for the time packet that stamps it (offset > 0). */
@@ -75,8 +79,13 @@ export class PreviewAssembler {
   private readonly sequence = new SequenceTracker();
   private readonly clock = new PreviewClock();
   private readonly counters: PreviewStats = {
-    datagrams: 0, bytes: 0, frames: 0, keyframes: 0, lost: 0, reordered: 0, droppedFrames: 0, unknown: 0,
+    datagrams: 0, bytes: 0, frames: 0, keyframes: 0, lost: 0, reordered: 0, droppedFrames: 0, unknown: 0, implausibleTime: 0,
   };
+  private readonly maxTimeJumpMs: number;
+  /** The camera's elapsed ms of the last time packet believed; undefined = believe the next one (start, resync). */
+  private lastElapsed: number | undefined;
+  /** An implausible elapsed value, believed if the next time packet continues from it. */
+  private timeCandidate: number | undefined;
   /** The type-1 payloads of the frame being received, as (datagram, begin, end): no copies. */
   private chunkBufs: Buffer[] = [];
   private chunkBegins: number[] = [];
@@ -110,6 +119,7 @@ export class PreviewAssembler {
     this.maxBytes = options.maxAccessUnitBytes ?? PreviewDefaults.maxAccessUnitBytes;
     this.logger = options.logger ?? silentLogger;
     this.hexLogLimit = options.hexLogLimit ?? PreviewDefaults.hexLogLimit;
+    this.maxTimeJumpMs = options.maxTimeJumpMs ?? PreviewDefaults.maxTimeJumpMs;
   }
 
   /** A snapshot of the counters. */
@@ -154,6 +164,8 @@ export class PreviewAssembler {
   resync(): void {
     this.markDamaged();
     this.sequence.reset();
+    this.lastElapsed = undefined; // after an outage the camera's clock has run on: believe its next stamp
+    this.timeCandidate = undefined;
   }
 
   private accept(datagram: Buffer, seq: number, type: number): AccessUnit[] {
@@ -186,6 +198,8 @@ export class PreviewAssembler {
       case 'restart': {
         this.logger.debug(`preview sequence restarted at ${(seq + 0xffff) & 0xffff}; resynchronising`);
         this.markDamaged();
+        this.lastElapsed = undefined; // a restarted stream restarts its clock too: believe its next stamp
+        this.timeCandidate = undefined;
         const held = this.held;
         this.held = undefined;
         if (held) {
@@ -226,7 +240,34 @@ export class PreviewAssembler {
       const elapsedMs = datagram.readUInt32LE(unknownEnd);
       this.sample(`time packet bytes 0-11 (elapsed ${elapsedMs} ms)`, this.lastTimeBytes);
     }
-    return this.onTime(this.clock.toTicks(datagram.readUInt32LE(unknownEnd)));
+    return this.onTime(this.stamp(datagram.readUInt32LE(unknownEnd)));
+  }
+
+  /**
+   * The 90 kHz stamp for a time packet: the camera's elapsed time when it follows the last one by a
+   * plausible step; one frame after the last stamp when it does not (counted), unless it continues
+   * from an earlier implausible value, which makes that a camera restart (the clock rebases).
+   */
+  private stamp(elapsedMs: number): number {
+    const last = this.lastElapsed;
+    if (last !== undefined && !this.plausibleStep(last, elapsedMs)) {
+      const candidate = this.timeCandidate;
+      if (candidate === undefined || !this.plausibleStep(candidate, elapsedMs)) {
+        this.timeCandidate = elapsedMs;
+        this.counters.implausibleTime++;
+        this.logger.debug(`preview: time packet ${elapsedMs} ms after ${last} ms is implausible; stamping one frame on`);
+        return this.clock.extrapolate();
+      }
+    }
+    this.timeCandidate = undefined;
+    this.lastElapsed = elapsedMs;
+    return this.clock.toTicks(elapsedMs);
+  }
+
+  /** Forward by more than nothing and at most maxTimeJumpMs (u32 wrap included). */
+  private plausibleStep(fromMs: number, toMs: number): boolean {
+    const delta = (toMs - fromMs + 0x1_0000_0000) % 0x1_0000_0000;
+    return delta > 0 && delta <= this.maxTimeJumpMs;
   }
 
   private onData(datagram: Buffer, begin: number, end: number): void {

@@ -34,6 +34,15 @@ export class PreviewClock {
     this.frameTicks = nominalFrameTicks;
   }
 
+  /**
+   * The stamp one frame after the last one, without a time packet to go by (the caller judged a time
+   * packet implausible). The next toTicks() continues from here if it goes backwards.
+   */
+  extrapolate(): number {
+    this.lastOutput = (this.lastOutput + this.frameTicks) % TWO_32;
+    return this.lastOutput;
+  }
+
   /** 90 kHz timestamp for a time packet carrying `elapsedMs`. */
   toTicks(elapsedMs: number): number {
     const ms = elapsedMs >>> 0;

@@ -21,6 +21,13 @@ export const PreviewDefaults = {
    * highest quality stays well under 1 MiB; the preview is far smaller (the clip's IDRs are ~10 KB).
    */
   maxAccessUnitBytes: 2 * 1024 * 1024,
+  /**
+   * A time packet further than this from the one before (or not after it at all) is not believed
+   * until the next one continues from it (a camera restart); alone it is dropped and counted, so a
+   * stray or forged packet cannot throw the stream's clock forward or back. The slowest plausible
+   * preview is 1 fps, and a real outage shows up as a stall first (after which anything is believed).
+   */
+  maxTimeJumpMs: 10_000,
   /** Frame duration assumed when the camera clock restarts and no spacing was seen yet: 15 fps (the clip's rate). */
   nominalFrameTicks: 6000,
   /** RFC 3550 A.1: a forward jump up to this many datagrams is loss, further is a sequence restart. */

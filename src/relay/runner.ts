@@ -10,6 +10,7 @@
  * RTSP RECORD: a player's RECORD calls setRecording(true) and the end of that player's session
  * setRecording(false); the RTSP server itself knows nothing of cameras.
  */
+import { AbortedError, throwIfAborted } from '../errors';
 import type { Logger } from '../logger';
 import type { LivePreview } from '../preview/live-preview';
 import { RtspServer } from '../rtsp/server';
@@ -78,6 +79,8 @@ export class RelayRunner {
   private url: string | undefined;
   private sdp: string | undefined;
   private transition: Promise<RelayEvent> | undefined;
+  /** Aborts a start in progress when stop() comes (the RTP mode may wait seconds for parameter sets). */
+  private starting: AbortController | undefined;
 
   constructor(
     private readonly settings: RelaySettings,
@@ -105,9 +108,14 @@ export class RelayRunner {
     return this.transition;
   }
 
-  /** Stops serving and gives the preview back; resolves with the "stopped" event. Never rejects. */
+  /**
+   * Stops serving and gives the preview back; resolves with the "stopped" event. Never rejects. A
+   * start in progress is abandoned (its promise rejects with AbortedError), so stopping never waits
+   * for a camera that does not answer.
+   */
   stop(): Promise<RelayEvent> {
     if (this.current === 'stopped') return Promise.resolve(this.describe('stopped'));
+    this.starting?.abort();
     if (this.transition) return this.transition.then(() => this.stop(), () => this.stop());
     this.transition = this.doStop().finally(() => (this.transition = undefined));
     return this.transition;
@@ -124,14 +132,21 @@ export class RelayRunner {
 
   private async doStart(): Promise<RelayEvent> {
     this.current = 'starting';
+    const abort = new AbortController();
+    this.starting = abort;
     try {
       this.preview = await this.deps.acquirePreview();
+      throwIfAborted(abort.signal);
       if (this.settings.mode === 'rtsp') await this.startRtsp(this.preview);
-      else await this.startRtp(this.preview);
+      else await this.startRtp(this.preview, abort.signal);
+      throwIfAborted(abort.signal);
       this.current = 'running';
     } catch (err) {
       await this.teardown();
+      if (abort.signal.aborted) throw new AbortedError('the relay was stopped while it was starting');
       throw err;
+    } finally {
+      if (this.starting === abort) this.starting = undefined;
     }
     return this.describe('started');
   }
@@ -173,7 +188,7 @@ export class RelayRunner {
     });
   }
 
-  private async startRtp(source: LivePreview): Promise<void> {
+  private async startRtp(source: LivePreview, signal: AbortSignal): Promise<void> {
     const { host, port, maxPayload, sdpFile } = this.settings;
     const relay = new RtpRelay({ source, host, port, maxPayloadSize: maxPayload, sdpFile: sdpFile || undefined, logger: this.deps.logger });
     relay.on('sdp', (sdp: string) => {
@@ -182,7 +197,7 @@ export class RelayRunner {
       this.deps.onEvent(this.describe('sdp'));
     });
     this.relay = relay;
-    this.sdp = (await relay.start()).sdp;
+    this.sdp = (await relay.start({ signal })).sdp;
   }
 
   private async doStop(): Promise<RelayEvent> {

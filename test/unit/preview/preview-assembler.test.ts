@@ -53,7 +53,7 @@ describe('preview: PreviewAssembler (PROTOCOL.md §4)', () => {
     assert.deepEqual(asm.parameterSets(), { sps, pps });
     assert.deepEqual(asm.stats, {
       datagrams: clip.length, bytes: frames.reduce((n, f) => n + f.length, 0), frames: 60, keyframes: 4,
-      lost: 0, reordered: 0, droppedFrames: 0, unknown: 0,
+      lost: 0, reordered: 0, droppedFrames: 0, unknown: 0, implausibleTime: 0,
     });
   });
 
