@@ -4,6 +4,7 @@
  * see nodes/lib/camera-link.ts for the Node-RED side (users, status, close).
  */
 import type { Node, NodeAPI } from 'node-red';
+import { SessionDefaults } from '../src/session/defaults';
 import { Defaults } from '../src/protocol';
 import { fileUrl } from '../src/http/download';
 import { CameraLink } from './lib/camera-link';
@@ -13,8 +14,8 @@ import { toError } from './lib/errors';
 import { portOr } from './lib/numbers';
 import type { CameraConfigDef, CameraConfigNode, CameraCredentials, SessionWaitOptions, StatusListener } from './lib/types';
 
-/** docs/NODES.md default: what the camera gets to answer a connect, a login or a command. */
-const DEFAULT_TIMEOUT_MS = 5000;
+/** docs/NODES.md default: what the camera gets to answer a connect, a login or a command (the session's own). */
+const DEFAULT_TIMEOUT_MS = SessionDefaults.requestTimeoutMs;
 
 export = function (RED: NodeAPI): void {
   function ActionCamConfigNode(this: CameraConfigNode, def: CameraConfigDef): void {

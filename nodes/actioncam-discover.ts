@@ -4,7 +4,7 @@
  * Needs no config node.
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { discover } from '../src/discovery/discover';
+import { discover, DiscoveryDefaults } from '../src/discovery/discover';
 import { BadInputError } from '../src/errors';
 import { Defaults } from '../src/protocol';
 import { describeValue } from './lib/describe-value';
@@ -23,8 +23,9 @@ interface DiscoverDef extends NodeDef {
   timeout: number | string;
 }
 
-const DEFAULT_ADDRESS = '255.255.255.255';
-const DEFAULT_TIMEOUT_MS = 3000;
+/** The library's own defaults (src/discovery/discover.ts), so the node and the CLI search alike. */
+const DEFAULT_ADDRESS = DiscoveryDefaults.address;
+const DEFAULT_TIMEOUT_MS = DiscoveryDefaults.timeoutMs;
 
 export = function (RED: NodeAPI): void {
   function ActionCamDiscoverNode(this: Node, def: DiscoverDef): void {

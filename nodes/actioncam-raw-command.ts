@@ -6,6 +6,7 @@
  * sends that nobody asked for, {type, typeHex, name, hex} (nodes/lib/unsolicited-output.ts).
  */
 import type { Node, NodeAPI } from 'node-red';
+import { SessionDefaults } from '../src/session/defaults';
 import { messageName, toHex, typeHex } from '../src/protocol';
 import { setupCameraNode } from './lib/camera-node';
 import { editorTimeout } from './lib/durations';
@@ -22,7 +23,8 @@ interface RawCommandDef extends CameraNodeDef {
   unsolicited?: boolean;
 }
 
-const DEFAULT_TIMEOUT_MS = 5000;
+/** The session's own request timeout (src/session/defaults.ts). */
+const DEFAULT_TIMEOUT_MS = SessionDefaults.requestTimeoutMs;
 
 export = function (RED: NodeAPI): void {
   function ActionCamRawCommandNode(this: Node, def: RawCommandDef): void {

@@ -19,7 +19,7 @@
  * - Unknown datagram types (5, §4.4) and the unknown bytes 0-11 of time packets are counted and
  *   hex-logged at debug (a bounded number of samples), never thrown.
  */
-import { ProtocolError } from '../errors';
+import { BadInputError, ProtocolError } from '../errors';
 import { Logger, silentLogger } from '../logger';
 import { splitAnnexB } from '../media/h264/annexb';
 import { NalType, nalType } from '../media/h264/nal';
@@ -113,7 +113,7 @@ export class PreviewAssembler {
     const offset = options.timePacketOffset ?? PreviewDefaults.timePacketOffset;
     const limit = PreviewDefaults.maxTimePacketOffset;
     if (!Number.isInteger(offset) || Math.abs(offset) > limit) {
-      throw new RangeError(`timePacketOffset must be an integer in -${limit}..${limit}, got ${offset}`);
+      throw new BadInputError(`timePacketOffset must be an integer in -${limit}..${limit}, got ${offset}`);
     }
     this.offset = offset;
     this.maxBytes = options.maxAccessUnitBytes ?? PreviewDefaults.maxAccessUnitBytes;

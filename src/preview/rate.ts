@@ -3,6 +3,7 @@
  * caller passes the time. Memory is bounded by a ring of `capacity` timestamps; rates above
  * capacity / window are reported as that ceiling.
  */
+import { BadInputError } from '../errors';
 export class RateMeter {
   private readonly times: Float64Array;
   private next = 0;
@@ -12,7 +13,7 @@ export class RateMeter {
     private readonly windowMs: number = 1000,
     capacity = 256,
   ) {
-    if (!(windowMs > 0)) throw new RangeError(`window must be positive, got ${windowMs}`);
+    if (!(windowMs > 0)) throw new BadInputError(`window must be positive, got ${windowMs}`);
     this.times = new Float64Array(Math.max(1, Math.floor(capacity)));
   }
 

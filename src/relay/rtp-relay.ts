@@ -217,7 +217,7 @@ export class RtpRelay extends EventEmitter {
     } catch (err) {
       await this.stop();
       if (err instanceof ActionCamError) throw err;
-      throw new ActionCamError('EINPUT', `RTP relay to ${this.host}:${this.port} failed to start: ${(err as Error).message}`, { cause: err });
+      throw new BadInputError(`RTP relay to ${this.host}:${this.port} failed to start: ${(err as Error).message}`);
     }
   }
 

@@ -17,6 +17,7 @@
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *  |                 length bytes of RTP or RTCP ...               |
  */
+import { BadInputError } from '../errors';
 import { RtspLimits, type RtspLimitsOptions } from './defaults';
 import { reasonPhrase, RtspStatus } from './status';
 
@@ -296,7 +297,7 @@ export function encodeInterleaved(channel: number, packets: readonly Buffer[]): 
   const out = Buffer.allocUnsafe(size);
   let offset = 0;
   for (const p of packets) {
-    if (p.length > 0xffff) throw new RangeError(`interleaved packet of ${p.length} bytes exceeds 65535`);
+    if (p.length > 0xffff) throw new BadInputError(`interleaved packet of ${p.length} bytes exceeds 65535`);
     out[offset] = DOLLAR;
     out[offset + 1] = channel & 0xff;
     out.writeUInt16BE(p.length, offset + 2);

@@ -4,6 +4,7 @@
  * leave from these two ports, which is what the SETUP reply announces, and every datagram arriving
  * on them (RTCP receiver reports, NAT punch packets) counts as liveness of the client it comes from.
  */
+import { BadInputError, InvalidStateError } from '../errors';
 import * as dgram from 'dgram';
 import type { AddressInfo } from 'net';
 import type { Logger } from '../logger';
@@ -35,7 +36,7 @@ export class UdpTransport {
 
   /** The bound [rtp, rtcp] ports; throws before open() resolved. */
   get ports(): PortPair {
-    if (!this.rtp || !this.rtcp) throw new Error('UDP transport is not open');
+    if (!this.rtp || !this.rtcp) throw new InvalidStateError('UDP transport is not open');
     return [(this.rtp.address() as AddressInfo).port, (this.rtcp.address() as AddressInfo).port];
   }
 
@@ -62,7 +63,7 @@ export class UdpTransport {
       this.rtcp = this.watch(rtcp, true);
       return this.ports;
     }
-    throw new Error(`no free RTP/RTCP UDP port pair on ${this.options.host} after ${PAIR_ATTEMPTS} attempts`);
+    throw new BadInputError(`no free RTP/RTCP UDP port pair on ${this.options.host} after ${PAIR_ATTEMPTS} attempts: set a fixed rtpPort`);
   }
 
   sendRtp(packets: readonly Buffer[], address: string, port: number): void {

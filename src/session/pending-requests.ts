@@ -10,7 +10,7 @@
  * Limitation inherent to the protocol: if a request times out and its reply arrives after the next
  * request of the same reply type was written, that late reply answers the newer request.
  */
-import { AbortedError, ActionCamError, TimeoutError } from '../errors';
+import { AbortedError, ProtocolError, TimeoutError, type ActionCamError } from '../errors';
 import type { ControlMessage } from '../protocol';
 import { seconds, typeLabel } from './format';
 
@@ -133,5 +133,5 @@ export class PendingRequests {
 }
 
 function asError(err: unknown): Error {
-  return err instanceof Error ? err : new ActionCamError('EPROTOCOL', String(err));
+  return err instanceof Error ? err : new ProtocolError(String(err));
 }

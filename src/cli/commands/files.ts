@@ -1,7 +1,7 @@
 /** `actioncam ls` and `actioncam fetch [PATH] [--out DIR]`: the SD card over control + HTTP. */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ActionCamError } from '../../errors';
+import { InvalidStateError } from '../../errors';
 import { downloadToFile, fileUrl } from '../../http/download';
 import { newestFile } from '../../session/still';
 import { cameraTarget, withSession } from '../camera';
@@ -31,7 +31,7 @@ export async function fetchCommand(ctx: CommandContext): Promise<void> {
   } else {
     const files = await withSession(ctx, (session) => session.listFiles({ signal: ctx.signal }));
     const newest = newestFile(files);
-    if (!newest) throw new ActionCamError('EINPUT', `camera ${host} has no files to fetch`);
+    if (!newest) throw new InvalidStateError(`camera ${host} has no files to fetch`);
     path = newest.path;
     expectedSize = newest.size > 0 ? newest.size : undefined;
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { BadInputError } from '../../../src/errors';
 import { NalType, nalType } from '../../../src/media/h264';
 import { AccessUnit } from '../../../src/media/types';
 import { PreviewType } from '../../../src/protocol/constants';
@@ -169,8 +170,8 @@ describe('preview: PreviewAssembler (PROTOCOL.md §4)', () => {
     // An IDR that cannot be stamped yet is dropped, and so is everything up to the next IDR.
     const idrFirst = feed(decodeAll(cameraDatagrams(frames.slice(0, 20))), { timePacketOffset: -1 }).aus;
     assert.deepEqual(frameIndexes(idrFirst), [15, 16, 17, 18, 19]);
-    assert.throws(() => new PreviewAssembler({ timePacketOffset: 0.5 }), RangeError);
-    assert.throws(() => new PreviewAssembler({ timePacketOffset: 9 }), RangeError);
+    assert.throws(() => new PreviewAssembler({ timePacketOffset: 0.5 }), BadInputError);
+    assert.throws(() => new PreviewAssembler({ timePacketOffset: 9 }), BadInputError);
   });
 
   it('joins mid-stream: drops data before the first time packet and frames before the first IDR', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as dgram from 'node:dgram';
 import { once } from 'node:events';
 import * as sinon from 'sinon';
-import { ActionCamError } from '../../../src/errors';
+import { ActionCamError, BadInputError } from '../../../src/errors';
 import { AccessUnit } from '../../../src/media/types';
 import { PreviewReceiver, PreviewReceiverOptions } from '../../../src/preview/receiver';
 import { cameraDatagrams, clipAccessUnits, clipFrames } from './camera-datagrams';
@@ -169,6 +169,6 @@ describe('preview: PreviewReceiver on 127.0.0.1 (UDP)', () => {
   });
 
   it('rejects a bad timePacketOffset at construction', () => {
-    assert.throws(() => new PreviewReceiver({ timePacketOffset: 99 }), RangeError);
+    assert.throws(() => new PreviewReceiver({ timePacketOffset: 99 }), BadInputError);
   });
 });

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { BadInputError } from '../../../src/errors';
 import { encodeInterleaved, RequestParser, serializeResponse, type ParsedItem } from '../../../src/rtsp/message';
 
 /** Requests as real clients send them (RTSP-CLIENTS.md §4-§5) and edge cases of RFC 2326 §6. */
@@ -227,6 +228,6 @@ describe('rtsp/message encodeInterleaved', () => {
   });
 
   it('refuses a packet longer than the 16-bit length field', () => {
-    assert.throws(() => encodeInterleaved(0, [Buffer.alloc(0x10000)]), RangeError);
+    assert.throws(() => encodeInterleaved(0, [Buffer.alloc(0x10000)]), BadInputError);
   });
 });
