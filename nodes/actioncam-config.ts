@@ -25,7 +25,7 @@ export = function (RED: NodeAPI): void {
     const host = (def.host || '').trim() || Defaults.host;
     const port = portOr(def.port, Defaults.controlPort);
     // A timeout no timer can hold: logged now; every user shows it red and fails each action with it.
-    let timeoutMs = DEFAULT_TIMEOUT_MS;
+    let timeoutMs: number = DEFAULT_TIMEOUT_MS;
     let settingsError: Error | undefined;
     try {
       timeoutMs = editorTimeout(t, def.timeout, DEFAULT_TIMEOUT_MS, 'errors.badCameraTimeout', { camera: `${host}:${port}` });

@@ -37,7 +37,7 @@ export = function (RED: NodeAPI): void {
     const ports = parsePorts(def.ports);
     if (!ports) node.warn(t('errors.badPorts', { value: describeValue(def.ports) }));
     // A timeout no timer can hold: red status and the error now, and every input fails with it.
-    let timeoutMs = DEFAULT_TIMEOUT_MS;
+    let timeoutMs: number = DEFAULT_TIMEOUT_MS;
     let settingsError: Error | undefined;
     try {
       timeoutMs = editorTimeout(t, def.timeout, DEFAULT_TIMEOUT_MS);
