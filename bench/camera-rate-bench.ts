@@ -22,6 +22,7 @@ import { CameraSimulator } from '../src/simulator';
 import { splitClipIntoFrames } from '../src/simulator/clip';
 import { freeUdpPort } from '../test/helpers/ports';
 import { bindLoopbackUdpPair } from '../test/helpers/udp';
+import { waitUntil } from '../test/helpers/wait';
 import * as fs from 'node:fs';
 import { SubjectProcess } from './ipc';
 import type { BenchOptions } from './options';
@@ -131,7 +132,7 @@ async function open(name: string, start: Starter): Promise<Running> {
     sim = new CameraSimulator({ host: '127.0.0.1', fps: CAMERA_RATE_FPS, clipPath: CAMERA_RATE_CLIP, previewPort: prepared.previewPort });
     await sim.start();
     subject = await prepared.launch(sim);
-    await waitFor(() => delivered > 0, FIRST_FRAME_TIMEOUT_MS, `${name}: no frame reached the sink`);
+    await waitUntil(() => delivered > 0, FIRST_FRAME_TIMEOUT_MS, `${name}: no frame reached the sink`);
     await sleep(WARMUP_MS);
     sim.faults.mutePreview = true;
   } catch (err) {
@@ -268,13 +269,6 @@ function describeClip(): CameraRateReport['clip'] {
   };
 }
 
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(what);
-    await sleep(50);
-  }
-}
 
 function closeSocket(socket: dgram.Socket): Promise<void> {
   return new Promise((resolve) => {

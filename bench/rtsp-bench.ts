@@ -8,7 +8,8 @@
 import { SubjectProcess } from './ipc';
 import type { BenchOptions } from './options';
 import type { ProbeResult } from './probe';
-import { BenchRtspClient, type MediaCounters, type RtspTransport } from './rtsp-client';
+import { RawRtspClient, type MediaCounters, type RtspTransport } from '../test/helpers/rtsp-client';
+import { waitUntil } from '../test/helpers/wait';
 import { ratio, sleep } from './stats';
 
 /** The camera's preview rate (and the clip's). */
@@ -75,12 +76,12 @@ export async function runRtspBench(options: BenchOptions, progress: (line: strin
 
 async function measureRow(count: number, transport: RtspTransport | 'none', windowMs: number): Promise<Measured> {
   const subject = await SubjectProcess.start('rtsp', { fps: CAMERA_FPS });
-  const clients: BenchRtspClient[] = [];
+  const clients: RawRtspClient[] = [];
   try {
     const port = Number(subject.info.port);
     const url = String(subject.info.url);
     if (transport !== 'none') {
-      const opened = await Promise.all(Array.from({ length: count }, () => BenchRtspClient.play(port, url, transport)));
+      const opened = await Promise.all(Array.from({ length: count }, () => RawRtspClient.play(port, url, transport)));
       clients.push(...opened);
       await waitForMedia(clients);
     }
@@ -92,18 +93,14 @@ async function measureRow(count: number, transport: RtspTransport | 'none', wind
     const counters = clients.map((c) => c.takeCounters());
     return { clients: count, transport, probe: end.probe, stats: end.stats, counters };
   } finally {
-    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all(clients.map((c) => c.teardown()));
     await subject.stop();
   }
 }
 
 /** Resolves when every client has received a frame (a late joiner starts at the next IDR). */
-async function waitForMedia(clients: BenchRtspClient[]): Promise<void> {
-  const deadline = performance.now() + FIRST_MEDIA_TIMEOUT_MS;
-  while (clients.some((c) => c.counters.frames === 0)) {
-    if (performance.now() > deadline) throw new Error(`an RTSP client received no frame within ${FIRST_MEDIA_TIMEOUT_MS} ms`);
-    await sleep(50);
-  }
+function waitForMedia(clients: RawRtspClient[]): Promise<void> {
+  return waitUntil(() => clients.every((c) => c.counters.frames > 0), FIRST_MEDIA_TIMEOUT_MS, 'a frame at every RTSP client');
 }
 
 function cpuPerSecond(probe: ProbeResult): number {

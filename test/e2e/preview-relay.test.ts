@@ -18,6 +18,7 @@ import { CLIP_IDR_FRAMES, CLIP_PATH } from '../helpers/clip';
 import { alignWithReference, decodeErrors, ffmpegAvailable, killSpawnedFfmpeg, parseFramemd5, referenceFramemd5, runFfmpeg, type FfmpegRun } from '../helpers/ffmpeg';
 import { openRtpSink, type RtpSink } from '../helpers/rtp-sink';
 import { freeUdpPortPair, waitUntilUdpBound } from './udp-ports';
+import { waitUntil } from '../helpers/wait';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -123,7 +124,7 @@ describe('e2e: camera preview -> RTP relay -> ffmpeg', function () {
     await relay.start();
     const states: string[] = [];
     session?.on('state', (state: string) => states.push(state));
-    await until(() => relay.stats().frames >= 20);
+    await waitUntil(() => relay.stats().frames >= 20, 20000, "20 frames relayed");
     sim?.dropConnections();
     const result = await player.result;
     assert.equal(result.code, 0, result.stderr);
@@ -148,10 +149,3 @@ describe('e2e: camera preview -> RTP relay -> ffmpeg', function () {
   });
 });
 
-async function until(predicate: () => boolean, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -13,6 +13,7 @@ import { CLIP_IDR_FRAMES, CLIP_PATH } from '../helpers/clip';
 import { alignWithReference, captureRtspFramemd5, ffmpegAvailable, killSpawnedFfmpeg, referenceFramemd5 } from '../helpers/ffmpeg';
 import { RawRtspClient } from '../helpers/rtsp-client';
 import { freeUdpPortPair } from './udp-ports';
+import { waitUntil } from '../helpers/wait';
 
 const FRAMES = 40;
 
@@ -64,7 +65,7 @@ describe('e2e: simulator -> session -> preview receiver -> RTSP server -> ffmpeg
     const tcp = captureRtspFramemd5(url, { transport: 'tcp', frames: FRAMES, timeoutMs: 30000 });
 
     // The camera takes one client: the still goes through the same session while both stream.
-    await waitFor(() => server.stats().playing === 2, 15000, 'two players');
+    await waitUntil(() => server.stats().playing === 2, 15000, 'two players');
     const before = await session.listFiles();
     await session.takePicture();
     const after = await session.listFiles();
@@ -79,7 +80,7 @@ describe('e2e: simulator -> session -> preview receiver -> RTSP server -> ffmpeg
 
   it('a late joiner starts cleanly at the next keyframe while the first player keeps going', async () => {
     const first = captureRtspFramemd5(url, { transport: 'tcp', frames: FRAMES * 2, timeoutMs: 40000 });
-    await waitFor(() => server.stats().playing === 1, 15000, 'the first player');
+    await waitUntil(() => server.stats().playing === 1, 15000, 'the first player');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const late = await captureRtspFramemd5(url, { transport: 'udp', frames: FRAMES, timeoutMs: 30000 });
     const early = await first;
@@ -114,10 +115,3 @@ describe('e2e: simulator -> session -> preview receiver -> RTSP server -> ffmpeg
   });
 });
 
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

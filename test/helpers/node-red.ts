@@ -158,18 +158,8 @@ export function statusTexts(statuses: Collector): string[] {
   return statuses.messages.map((m) => String((m.status as { text?: unknown } | undefined)?.text ?? ''));
 }
 
-/** Waits real time, even while sinon fakes the clock. */
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => realSetTimeout(resolve, ms));
-}
-
-/** Polls until `check` is true. */
-export async function waitUntil(check: () => boolean, timeoutMs = 5000, what = 'a condition'): Promise<void> {
-  for (let waited = 0; !check(); waited += 10) {
-    if (waited > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(10);
-  }
-}
+import { delay } from './wait';
+export { delay, waitUntil } from './wait';
 
 /** A loopback port that nothing listens on (bound, then released). */
 export { closedTcpPort as closedPort } from './ports';

@@ -1,13 +1,16 @@
 /**
- * A raw RTSP client for integration tests: it writes exactly the bytes a test gives it (so tests can
- * replay the request sequences of ffmpeg, GStreamer, MPlayer and VLC from shared/RTSP-CLIENTS.md),
- * and reads replies and interleaved `$` frames from the same socket. Plus a UDP receiver for the
- * client_port pair of a UDP session. 127.0.0.1 only.
+ * The one RTSP test client, for the tests and the benchmark: it writes exactly the bytes a test gives
+ * it (so tests can replay the request sequences of ffmpeg, GStreamer, MPlayer and VLC from
+ * docs/RTSP-CLIENTS.md §4-§5), and reads replies and interleaved `$` frames from the same socket.
+ * Plus a UDP receiver for the client_port pair of a UDP session, and play(): the smallest player that
+ * makes a server stream (OPTIONS, DESCRIBE, SETUP, PLAY), which in counting mode keeps no media, so
+ * a long benchmark costs the process nothing. 127.0.0.1 only.
  */
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { RtspServer, type RtspServerOptions, type RtspSessionEvent } from '../../src/rtsp/server';
 import { FakeSource, type FakeSourceOptions } from './fake-source';
+import { bindLoopbackUdpPair } from './udp';
 
 export interface RtspReply {
   status: number;
@@ -24,10 +27,35 @@ export interface Interleaved {
 
 type Waiter<T> = { test: (item: T) => boolean; resolve: (item: T) => void; reject: (err: Error) => void };
 
+export type RtspTransport = 'tcp' | 'udp';
+
+/** RTP received by a counting client: packets, bytes and frames (marker bits, RFC 6184 §5.1). */
+export interface MediaCounters {
+  packets: number;
+  bytes: number;
+  frames: number;
+}
+
+export interface RawRtspClientOptions {
+  /** Pick the client's own address (another 127.x.y.z plays another host). */
+  localAddress?: string;
+  /** Keep every interleaved frame (tests, default) or only count the RTP channel's (benchmarks). */
+  keepMedia?: boolean;
+}
+
+const TEARDOWN_TIMEOUT_MS = 2000;
+
 export class RawRtspClient {
   readonly socket: net.Socket;
   readonly interleaved: Interleaved[] = [];
-  private buffer = Buffer.alloc(0);
+  /** RTP on the channel play() negotiated (or on a UDP session's receiver), in counting mode. */
+  counters: MediaCounters = { packets: 0, bytes: 0, frames: 0 };
+  private readonly keepMedia: boolean;
+  private rtpChannel = 0;
+  private udp: UdpReceiver | undefined;
+  private session: string | undefined;
+  private url = '';
+  private buffer: Buffer = Buffer.alloc(0);
   private readonly replies: RtspReply[] = [];
   private readonly replyWaiters: Array<Waiter<RtspReply>> = [];
   private readonly frameWaiters: Array<{ count: number; channel: number; resolve: () => void; reject: (e: Error) => void }> = [];
@@ -35,8 +63,9 @@ export class RawRtspClient {
   private isClosed = false;
   readonly closed: Promise<void>;
 
-  private constructor(socket: net.Socket) {
+  private constructor(socket: net.Socket, options: RawRtspClientOptions = {}) {
     this.socket = socket;
+    this.keepMedia = options.keepMedia ?? true;
     socket.on('error', () => undefined); // resets are part of some tests
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.closed = new Promise((resolve) =>
@@ -51,15 +80,88 @@ export class RawRtspClient {
   }
 
   /** `localAddress` picks the client's own address (another 127.x.y.z plays another host). */
-  static connect(port: number, host = '127.0.0.1', localAddress?: string): Promise<RawRtspClient> {
+  static connect(port: number, host = '127.0.0.1', localAddress?: string, options: RawRtspClientOptions = {}): Promise<RawRtspClient> {
+    const local = localAddress ?? options.localAddress;
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ port, host, ...(localAddress ? { localAddress } : {}) });
+      const socket = net.connect({ port, host, ...(local ? { localAddress: local } : {}) });
       socket.once('error', reject);
       socket.once('connect', () => {
         socket.removeListener('error', reject);
-        resolve(new RawRtspClient(socket));
+        // As players do: a small write (an interleaved RTCP report) leaves at once, not after an ACK.
+        socket.setNoDelay(true);
+        resolve(new RawRtspClient(socket, options));
       });
     });
+  }
+
+  /**
+   * A player: connects and sends OPTIONS, DESCRIBE, SETUP (interleaved TCP or a UDP port pair of its
+   * own) and PLAY; resolves once PLAY is answered 200. With keepMedia false (the default here) it only
+   * counts the RTP it receives.
+   */
+  static async play(port: number, url: string, transport: RtspTransport, options: RawRtspClientOptions = {}): Promise<RawRtspClient> {
+    const client = await RawRtspClient.connect(port, '127.0.0.1', undefined, { keepMedia: false, ...options });
+    try {
+      await client.startPlaying(url, transport);
+    } catch (err) {
+      await client.teardown();
+      throw err;
+    }
+    return client;
+  }
+
+  /** The counters since the last call, and a fresh set from now on. */
+  takeCounters(): MediaCounters {
+    const taken = this.counters;
+    this.counters = { packets: 0, bytes: 0, frames: 0 };
+    return taken;
+  }
+
+  /** TEARDOWN of a session play() opened (bounded wait), then closes every socket. Idempotent. */
+  async teardown(): Promise<void> {
+    if (!this.isClosed && this.session !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.request('TEARDOWN', this.url, { Session: this.session }).catch(() => undefined),
+        new Promise((resolve) => (timer = setTimeout(resolve, TEARDOWN_TIMEOUT_MS))),
+      ]);
+      clearTimeout(timer);
+    }
+    this.close();
+  }
+
+  private async startPlaying(url: string, transport: RtspTransport): Promise<void> {
+    this.url = url;
+    const ok = async (reply: Promise<RtspReply>): Promise<RtspReply> => {
+      const r = await reply;
+      if (r.status !== 200) throw new Error(`RTSP ${r.status} from ${url}`);
+      return r;
+    };
+    await ok(this.request('OPTIONS', url));
+    const describe = await ok(this.request('DESCRIBE', url, { Accept: 'application/sdp' }));
+    const base = describe.headers.get('content-base') ?? `${url}/`;
+    // The media-level a=control (after m=); the session-level one is usually "*".
+    const sdp = describe.body.toString('utf8');
+    const media = sdp.slice(Math.max(0, sdp.search(/^m=/m)));
+    const control = /^a=control:(\S+)/m.exec(media)?.[1] ?? '';
+    const track = /^rtsp:\/\//i.test(control) ? control : base.replace(/\/?$/, '/') + control;
+    let spec = 'RTP/AVP/TCP;unicast;interleaved=0-1';
+    if (transport === 'udp') {
+      this.udp = await UdpReceiver.open({ onRtp: (packet) => this.count(packet), keepMedia: this.keepMedia });
+      spec = `RTP/AVP;unicast;client_port=${this.udp.ports[0]}-${this.udp.ports[1]}`;
+    }
+    const setup = await ok(this.request('SETUP', track, { Transport: spec }));
+    this.session = setup.headers.get('session')?.split(';')[0].trim();
+    if (!this.session) throw new Error('SETUP reply without a Session');
+    const interleaved = /interleaved=(\d+)/.exec(setup.headers.get('transport') ?? '');
+    if (interleaved) this.rtpChannel = Number(interleaved[1]);
+    await ok(this.request('PLAY', url, { Session: this.session, Range: 'npt=0.000-' }));
+  }
+
+  private count(packet: Buffer): void {
+    this.counters.packets++;
+    this.counters.bytes += packet.length;
+    if (packet.length >= 12 && (packet[1] & 0x80) !== 0) this.counters.frames++;
   }
 
   get isOpen(): boolean {
@@ -137,18 +239,25 @@ export class RawRtspClient {
 
   close(): void {
     this.socket.destroy();
+    this.udp?.close();
   }
 
   private onData(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
     for (;;) {
       if (this.buffer.length === 0) break;
       if (this.buffer[0] === 0x24) {
         if (this.buffer.length < 4) break;
         const length = this.buffer.readUInt16BE(2);
         if (this.buffer.length < 4 + length) break;
-        this.interleaved.push({ channel: this.buffer[1], payload: Buffer.from(this.buffer.subarray(4, 4 + length)) });
+        const channel = this.buffer[1];
+        const payload = this.buffer.subarray(4, 4 + length);
         this.buffer = this.buffer.subarray(4 + length);
+        if (!this.keepMedia) {
+          if (channel === this.rtpChannel) this.count(payload);
+          continue;
+        }
+        this.interleaved.push({ channel, payload: Buffer.from(payload) });
         for (const w of [...this.frameWaiters]) {
           if (this.framesOn(w.channel).length >= w.count) {
             this.frameWaiters.splice(this.frameWaiters.indexOf(w), 1);
@@ -179,28 +288,34 @@ export class RawRtspClient {
 }
 
 /** A client_port pair: RTP on an even port, RTCP on the next (it retries until it gets one). */
+export interface UdpReceiverOptions {
+  /** Called with every RTP datagram. */
+  onRtp?: (packet: Buffer) => void;
+  /** Keep every datagram in `rtp`/`rtcp` (default) or only hand them to onRtp. */
+  keepMedia?: boolean;
+}
+
 export class UdpReceiver {
   readonly rtp: Buffer[] = [];
   readonly rtcp: Buffer[] = [];
   private constructor(
     readonly rtpSocket: dgram.Socket,
     readonly rtcpSocket: dgram.Socket,
+    options: UdpReceiverOptions,
   ) {
-    rtpSocket.on('message', (m) => this.rtp.push(m));
-    rtcpSocket.on('message', (m) => this.rtcp.push(m));
+    const keep = options.keepMedia ?? true;
+    rtpSocket.on('message', (m) => {
+      if (keep) this.rtp.push(m);
+      options.onRtp?.(m);
+    });
+    rtcpSocket.on('message', (m) => {
+      if (keep) this.rtcp.push(m);
+    });
   }
 
-  static async open(): Promise<UdpReceiver> {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const a = await bindUdp(0);
-      const port = (a.address() as net.AddressInfo).port;
-      if (port % 2 === 0) {
-        const b = await bindUdp(port + 1).catch(() => undefined);
-        if (b) return new UdpReceiver(a, b);
-      }
-      a.close();
-    }
-    throw new Error('no even/odd UDP port pair');
+  static async open(options: UdpReceiverOptions = {}): Promise<UdpReceiver> {
+    const [a, b] = await bindLoopbackUdpPair();
+    return new UdpReceiver(a, b, options);
   }
 
   get ports(): [number, number] {
@@ -231,20 +346,6 @@ export class UdpReceiver {
   }
 }
 
-function bindUdp(port: number): Promise<dgram.Socket> {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket('udp4');
-    s.once('error', (e) => {
-      s.close();
-      reject(e);
-    });
-    s.bind(port, '127.0.0.1', () => {
-      s.removeAllListeners('error');
-      s.on('error', () => undefined);
-      resolve(s);
-    });
-  });
-}
 
 /** RTP fixed header fields (RFC 3550 §5.1). */
 export function rtpHeader(p: Buffer): { marker: boolean; payloadType: number; seq: number; timestamp: number; ssrc: number } {

@@ -11,6 +11,7 @@ import { parseSession } from '../../src/rtsp/headers';
 import type { RtspServer, RtspServerOptions } from '../../src/rtsp/server';
 import type { FakeSource } from '../helpers/fake-source';
 import { RawRtspClient, startRtspServer, type RtspReply } from '../helpers/rtsp-client';
+import { waitUntil } from '../helpers/wait';
 
 const OTHER_HOST = '127.0.0.2';
 const UDP_TRANSPORT = 'RTP/AVP;unicast;client_port=5000-5001';
@@ -18,13 +19,6 @@ const UDP_TRANSPORT = 'RTP/AVP;unicast;client_port=5000-5001';
 function sessionId(reply: RtspReply): string {
   assert.equal(reply.status, 200, `status ${reply.status}`);
   return parseSession(reply.headers.get('session') ?? '').id;
-}
-
-async function waitUntil(predicate: () => boolean, what: string): Promise<void> {
-  for (let i = 0; !predicate(); i++) {
-    if (i > 500) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('RtspServer: hardening against hostile clients (issue 10)', function () {
@@ -102,7 +96,7 @@ describe('RtspServer: hardening against hostile clients (issue 10)', function ()
     sessionId(await viewer.request('SETUP', url, { Transport: UDP_TRANSPORT })); // another host still gets one
     const sameHost = await connect();
     assert.equal((await sameHost.request('SETUP', url, { Transport: UDP_TRANSPORT })).status, 503);
-    await waitUntil(() => server?.stats().connections === 2, 'the server to see the attacker hang up');
+    await waitUntil(() => server?.stats().connections === 2, 5000, 'the server to see the attacker hang up');
     clock += RtspDefaults.orphanTimeoutMs + 1000; // far less than sessionTimeoutS (60 s)
     sessionId(await sameHost.request('SETUP', url, { Transport: UDP_TRANSPORT })); // the orphans are gone
     assert.equal(events.filter((e) => e.event === 'timeout').length, 2, 'both orphans timed out');
@@ -118,7 +112,7 @@ describe('RtspServer: hardening against hostile clients (issue 10)', function ()
       assert.ok(await served(c));
       assert.equal(timers.countTimers(), 1, 'the housekeeping tick');
       c.close();
-      await waitUntil(() => server?.stats().connections === 0, 'the server to see the hang-up');
+      await waitUntil(() => server?.stats().connections === 0, 5000, 'the server to see the hang-up');
       assert.equal(timers.countTimers(), 0, 'stopped with the last connection');
     } finally {
       timers.restore();

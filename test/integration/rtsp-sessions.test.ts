@@ -3,6 +3,7 @@
  * RTCP), reaping, several clients, a slow TCP client, limits, auth, DESCRIBE waiting, RECORD, close().
  */
 import { strict as assert } from 'node:assert';
+import * as sinon from 'sinon';
 import { digestResponse, parseAuthParams } from '../../src/rtsp/auth';
 import { parseRtpInfo, parseSession, parseTransport } from '../../src/rtsp/headers';
 import type { RtspServer, RtspServerOptions } from '../../src/rtsp/server';
@@ -10,8 +11,8 @@ import { decodeRtcpPacketTypes, RtcpPacketType } from '../../src/media/rtp/rtcp'
 import type { AccessUnit } from '../../src/media/types';
 import { FakeSource, type FakeSourceOptions } from '../helpers/fake-source';
 import { RawRtspClient, receiverReport, rtpHeader, startRtspServer, UdpReceiver, type RtspReply } from '../helpers/rtsp-client';
+import { delay, waitUntil } from '../helpers/wait';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function sessionId(reply: RtspReply): string {
   assert.equal(reply.status, 200, `status ${reply.status}`);
@@ -26,13 +27,26 @@ async function stepSlowly(source: FakeSource, count: number): Promise<void> {
   }
 }
 
-async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
+/**
+ * The server's housekeeping interval on a fake clock, the server's `now` read from it: time passes
+ * when a test says so. Sockets stay real.
+ */
+let clock: sinon.SinonFakeTimers | undefined;
+function fakeClock(): sinon.SinonFakeTimers {
+  clock = sinon.useFakeTimers({ toFake: ['setInterval', 'clearInterval'], now: 1_000_000 });
+  return clock;
 }
+
+/**
+ * Lets the bytes just written on loopback reach the server (a few turns of the event loop; the
+ * connection may be between a reply's flush and its next read). Not a wait for time to pass: the
+ * server's clock only moves by tick().
+ */
+async function ioTurns(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 
 describe('RtspServer: sessions, liveness and many clients', function () {
   this.timeout(30000);
@@ -61,6 +75,8 @@ describe('RtspServer: sessions, liveness and many clients', function () {
   }
 
   afterEach(async () => {
+    clock?.restore();
+    clock = undefined;
     for (const c of clients.splice(0)) c.close();
     for (const r of receivers.splice(0)) r.close();
     source?.stop();
@@ -69,22 +85,27 @@ describe('RtspServer: sessions, liveness and many clients', function () {
   });
 
   it('keeps a TCP session alive on interleaved RTCP alone, past its timeout (gst over TCP)', async () => {
-    await start({ sessionTimeoutS: 1 });
+    const clock = fakeClock();
+    await start({ sessionTimeoutS: 1, now: () => clock.now });
     const c = await connect();
     const id = sessionId(await c.request('SETUP', url, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' }));
     assert.equal((await c.request('PLAY', url, { Session: id })).status, 200);
     for (let i = 0; i < 10; i++) {
       c.sendInterleaved(1, receiverReport());
-      await sleep(250);
+      await ioTurns();
+      clock.tick(250);
     }
     assert.equal(server?.stats().clients, 1, 'alive after 2.5 timeouts without an RTSP request');
     assert.equal(events.length, 1, 'only the play event');
-    await waitUntil(() => events.some((e) => e.event === 'timeout' && e.id === id), 'the session to time out once silent');
+    clock.tick(1250);
+    assert.ok(events.some((e) => e.event === 'timeout' && e.id === id), 'the session timed out once silent');
+    clock.tick(1250);
     await c.closed; // and the connection, silent and without a session, goes too
   });
 
   it('keeps a UDP session alive on RTCP from its client ports, reaps it when silent', async () => {
-    await start({ sessionTimeoutS: 1 });
+    const clock = fakeClock();
+    await start({ sessionTimeoutS: 1, now: () => clock.now });
     const c = await connect();
     const rx = await udpReceiver();
     const setup = await c.request('SETUP', url, { Transport: `RTP/AVP;unicast;client_port=${rx.ports[0]}-${rx.ports[1]}` });
@@ -93,20 +114,24 @@ describe('RtspServer: sessions, liveness and many clients', function () {
     assert.equal((await c.request('PLAY', url, { Session: id })).status, 200);
     for (let i = 0; i < 10; i++) {
       rx.sendRtcp(receiverReport(), serverRtcp);
-      await sleep(250);
+      await ioTurns();
+      clock.tick(250);
     }
     assert.equal(server?.stats().clients, 1);
-    await waitUntil(() => events.some((e) => e.event === 'timeout' && e.id === id), 'the silent session to be reaped');
+    clock.tick(1250);
     assert.deepEqual(events.map((e) => e.event), ['play', 'timeout']);
     assert.equal(server?.stats().clients, 0);
   });
 
   it('reaps a SETUP-only session (the SAT>IP probe) and an idle connection', async () => {
-    await start({ sessionTimeoutS: 1 });
+    const clock = fakeClock();
+    await start({ sessionTimeoutS: 1, now: () => clock.now });
     const c = await connect();
     const rx = await udpReceiver();
     const id = sessionId(await c.request('SETUP', url, { CSeq: '0', Transport: `RTP/AVP;unicast;client_port=${rx.ports[0]}-${rx.ports[1]}` }));
-    await waitUntil(() => events.some((e) => e.event === 'timeout' && e.id === id), 'the session to expire');
+    clock.tick(1250);
+    assert.ok(events.some((e) => e.event === 'timeout' && e.id === id), 'the session expired');
+    clock.tick(1250);
     await c.closed; // then the connection, silent and without sessions, is closed too
   });
 
@@ -116,7 +141,7 @@ describe('RtspServer: sessions, liveness and many clients', function () {
     const id = sessionId(await c.request('SETUP', url, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' }));
     await c.request('PLAY', url, { Session: id });
     c.close();
-    await waitUntil(() => events.some((e) => e.event === 'closed' && e.id === id), 'the closed event');
+    await waitUntil(() => events.some((e) => e.event === 'closed' && e.id === id), 10000, 'the closed event');
     assert.deepEqual(events.map((e) => [e.event, e.transport]), [['play', 'tcp'], ['closed', 'tcp']]);
     assert.equal(server?.stats().clients, 0);
   });
@@ -164,7 +189,7 @@ describe('RtspServer: sessions, liveness and many clients', function () {
     const frames = 600; // 36 MB per client: far beyond the loopback buffers of the stalled connection
     await stepSlowly(source, frames);
     const markers = (): number => fast.framesOn(0).filter((p) => rtpHeader(p).marker).length;
-    await waitUntil(() => markers() === frames, `all ${frames} frames at the fast client (got ${markers()})`, 20000);
+    await waitUntil(() => markers() === frames, 20000, `all ${frames} frames at the fast client (got ${markers()})`);
     const stats = server?.stats();
     assert.ok(stats && stats.framesDropped > 0, 'the slow client skipped frames');
     assert.equal(stats?.clients, 2, 'the slow client keeps its session');
@@ -181,7 +206,7 @@ describe('RtspServer: sessions, liveness and many clients', function () {
     await start({ describeWaitMs: 5000 }, { parameterSetsAfterFirstKeyframe: true });
     const c = await connect();
     const pending = c.request('DESCRIBE', url);
-    await sleep(100);
+    await delay(100);
     source.step();
     assert.equal((await pending).status, 200);
     await server?.close();
@@ -216,7 +241,7 @@ describe('RtspServer: sessions, liveness and many clients', function () {
     const id = sessionId(await c.request('SETUP', url, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' }));
     assert.equal((await c.request('RECORD', url, { Session: id })).status, 200);
     assert.equal((await c.request('TEARDOWN', url, { Session: id })).status, 200);
-    await waitUntil(() => calls.length === 2, 'the teardown event');
+    await waitUntil(() => calls.length === 2, 10000, 'the teardown event');
     assert.deepEqual(calls, [`record ${id}`, `teardown ${id}`]);
   });
 

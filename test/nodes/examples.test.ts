@@ -13,6 +13,7 @@ import { freeUdpPortPair } from '../e2e/udp-ports';
 import { repoRoot } from '../helpers/clip';
 import { helper, loadFlow, startSimulator } from '../helpers/node-red';
 import type { FlowNode, Msg, NodeModule } from '../helpers/node-red';
+import { waitUntil } from '../helpers/wait';
 
 const NODE_TYPES = ['config', 'discover', 'snapshot', 'record', 'list-files', 'firmware', 'raw-command', 'rtp-relay'];
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -130,10 +131,3 @@ function logged(level: number): string[] {
   return spy.args.filter(([entry]) => entry.level === level).map(([entry]) => String(entry.msg));
 }
 
-async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -2,6 +2,7 @@
  * Helpers shared by the session tests: waiting for real socket I/O while timers are fake, and a
  * logger that records lines.
  */
+import { waitUntil } from '../helpers/wait';
 import * as sinon from 'sinon';
 import type { Logger } from '../../src/logger';
 import { CameraSession, type CameraSessionOptions, type SessionState } from '../../src/session';
@@ -12,13 +13,9 @@ export async function flushIo(turns = 5): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-/** Waits (real I/O only, no timers) until `predicate` holds; fails after ~5 s of real time. */
-export async function waitFor(predicate: () => boolean, what: string): Promise<void> {
-  const limit = process.hrtime.bigint() + 5_000_000_000n;
-  while (!predicate()) {
-    if (process.hrtime.bigint() > limit) throw new Error(`timed out waiting for ${what}`);
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+/** test/helpers/wait.ts waitUntil with the session tests' argument order; fails after 5 s. */
+export function waitFor(predicate: () => boolean, what: string): Promise<void> {
+  return waitUntil(predicate, 5000, what);
 }
 
 export function waitForState(session: CameraSession, state: SessionState): Promise<void> {
