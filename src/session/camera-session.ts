@@ -12,11 +12,9 @@
  *        \--timer--> connecting ...
  *   any state --close()--> closed (final)
  *
- * Fixes of the reference (PROTOCOL.md §7): dial and login failures are typed errors (items 1, 2);
- * a late accept is harmless (3); replies are matched per type with queues and timeouts that clean
- * up (6); drops and dead links are detected and re-dialled with back-off, login and preview
- * re-issued (7); framing resynchronises (8, via FrameReader); START_PREVIEW carries its 8 bytes (11);
- * the password is never logged (12). The emitter never emits 'error'.
+ * Failures are typed errors, drops and dead links are re-dialled with back-off (login and preview
+ * re-issued), and the password is never logged; what the reference tool did instead is
+ * docs/PROTOCOL.md §7 items 1-3, 6-8, 11 and 12. The emitter never emits 'error'.
  */
 import { EventEmitter } from 'events';
 import {

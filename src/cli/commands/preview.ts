@@ -1,9 +1,9 @@
 /**
  * `actioncam relay` and `actioncam rtsp`: the camera's live preview as standard RTP or as an RTSP URL,
  * until SIGINT/SIGTERM. The pipeline is the one the Node-RED relay node runs: a Camera (session +
- * shared live preview, src/camera/camera.ts) feeding a RelayRunner (src/relay/runner.ts). Unlike the
- * reference tool (docs/PROTOCOL.md §7 items 16, 27) the preview port is an option, the session
- * reconnects on its own, nothing waits on stdin, and every part is closed once.
+ * shared live preview, src/camera/camera.ts) feeding a RelayRunner (src/relay/runner.ts). The preview
+ * port is an option, the session reconnects on its own, nothing waits on stdin, and every part is
+ * closed once (the reference tool did none of this: docs/PROTOCOL.md §7 items 16, 27).
  *
  * The first login must succeed (a wrong address is an error to report, not something to wait for);
  * later drops reconnect and the stream resumes by itself.
