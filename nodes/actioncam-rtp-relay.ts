@@ -15,10 +15,8 @@ import { describeValue } from './lib/describe-value';
 import { MissingCameraError } from './lib/errors';
 import { failOutside } from './lib/failure';
 import { numberOr, portOr } from './lib/numbers';
-import { RelayDefaults } from '../src/relay/defaults';
-import { RelayRunner } from '../src/relay/runner';
+import { DEFAULT_RELAY_SETTINGS, RelayRunner } from '../src/relay/runner';
 import type { RelayEvent, RelaySettings } from '../src/relay/runner';
-import { RtspDefaults } from '../src/rtsp/defaults';
 import type { CameraNodeDef } from './lib/types';
 
 interface RelayDef extends CameraNodeDef, NodeDef {
@@ -38,15 +36,8 @@ interface RelayCredentials {
   rtspPassword?: string;
 }
 
-/** docs/NODES.md defaults: the relay's and the RTSP server's own (src/relay/defaults.ts, src/rtsp/defaults.ts). */
-const DEFAULTS = {
-  host: RelayDefaults.host,
-  port: RelayDefaults.port,
-  bind: RtspDefaults.host,
-  rtspPort: RtspDefaults.port,
-  path: RtspDefaults.path,
-  maxPayload: RelayDefaults.maxPayloadSize,
-};
+/** docs/NODES.md defaults: an empty field means the relay's and the RTSP server's own default. */
+const DEFAULTS = DEFAULT_RELAY_SETTINGS;
 /** The status is refreshed this often while running (viewers and frame rate change by themselves). */
 const STATUS_REFRESH_MS = 1000;
 /** Stopping closes sockets and gives the preview back; bounded well inside Node-RED's 15 s close. */

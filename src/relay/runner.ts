@@ -15,6 +15,8 @@ import type { Logger } from '../logger';
 import type { LivePreview } from '../preview/live-preview';
 import { RtspServer } from '../rtsp/server';
 import type { RtspSessionEvent } from '../rtsp/server';
+import { RtspDefaults } from '../rtsp/defaults';
+import { RelayDefaults } from './defaults';
 import { RtpRelay } from './rtp-relay';
 
 export type RelayMode = 'rtsp' | 'rtp';
@@ -33,6 +35,20 @@ export interface RelaySettings {
   maxPayload: number;
   auth?: { username: string; password: string };
 }
+
+/**
+ * Every setting at the relay's and the RTSP server's own defaults (src/relay/defaults.ts,
+ * src/rtsp/defaults.ts): what the node's empty fields and the CLI's omitted options mean.
+ */
+export const DEFAULT_RELAY_SETTINGS: Readonly<RelaySettings> = Object.freeze({
+  mode: 'rtsp',
+  host: RelayDefaults.host,
+  port: RelayDefaults.port,
+  bind: RtspDefaults.host,
+  rtspPort: RtspDefaults.port,
+  path: RtspDefaults.path,
+  maxPayload: RelayDefaults.maxPayloadSize,
+});
 
 export interface RelayStats {
   /** Frames per second arriving from the camera. */

@@ -12,7 +12,7 @@ import { MessageType, encodeFileListPart, encodeFirmware } from '../../src/proto
 import { CameraSession, SessionDefaults } from '../../src/session';
 import { FakeCamera } from '../helpers/fake-camera';
 import { partText, sendFileList } from '../helpers/hostile-camera';
-import { openSession } from './util';
+import { openSession, fakeCameraPerTest } from './util';
 
 const T = MessageType;
 const CHILD = path.resolve(__dirname, '..', 'helpers', 'list-files-child.js');
@@ -49,14 +49,7 @@ describe('session: file list caps (issue 10 finding 1)', function () {
   this.timeout(60_000);
   let camera: FakeCamera;
   const sessions: CameraSession[] = [];
-
-  beforeEach(async () => {
-    camera = await FakeCamera.start();
-  });
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) await s.close();
-    await camera.close();
-  });
+  fakeCameraPerTest((c) => (camera = c), sessions);
 
   it(`a list at the protocol's cap (4096 parts of 64 KiB) meets the entry cap in a ${CHILD_HEAP_MB} MB heap, with a clear error`, async () => {
     const finished = runChild(camera.port, 50_000);

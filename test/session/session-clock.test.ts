@@ -8,21 +8,14 @@ import { BadInputError } from '../../src/errors';
 import { MessageType, decodeClockPayload, type ControlMessage } from '../../src/protocol';
 import { CameraSession } from '../../src/session';
 import { FakeCamera } from '../helpers/fake-camera';
-import { openSession, recordingLogger, waitFor, waitForState } from './util';
+import { openSession, recordingLogger, waitFor, waitForState, fakeCameraPerTest } from './util';
 
 const T = MessageType;
 
 describe('session/CameraSession clock (fake camera)', () => {
   let camera: FakeCamera;
   const sessions: CameraSession[] = [];
-
-  beforeEach(async () => {
-    camera = await FakeCamera.start();
-  });
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) await s.close();
-    await camera.close();
-  });
+  fakeCameraPerTest((c) => (camera = c), sessions);
 
   it('setClock(date) sends A011 with the local fields of the date and resolves without a reply', async () => {
     const logger = recordingLogger();

@@ -6,21 +6,14 @@ import { BadInputError, ConnectionClosedError, InvalidStateError, LoginRejectedE
 import { MessageType, encodeMessage, type ControlMessage } from '../../src/protocol';
 import { CameraSession } from '../../src/session';
 import { FakeCamera, closedPort } from '../helpers/fake-camera';
-import { flushIo, openSession, recordStates, recordingLogger, waitFor } from './util';
+import { flushIo, openSession, recordStates, recordingLogger, waitFor, fakeCameraPerTest } from './util';
 
 const { LOGIN, LOGIN_ACCEPT, ALIVE_REQUEST, ALIVE_RESPONSE, REQUEST_FIRMWARE_INFO } = MessageType;
 
 describe('session/CameraSession login and framing (fake camera)', () => {
   let camera: FakeCamera;
   const sessions: CameraSession[] = [];
-
-  beforeEach(async () => {
-    camera = await FakeCamera.start();
-  });
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) await s.close();
-    await camera.close();
-  });
+  fakeCameraPerTest((c) => (camera = c), sessions);
 
   function session(options: Partial<ConstructorParameters<typeof CameraSession>[0]> = {}): CameraSession {
     const s = new CameraSession({ host: camera.host, port: camera.port, reconnect: false, ...options });

@@ -10,7 +10,7 @@ import { MessageType } from '../../src/protocol';
 import { CameraSession, SessionDefaults } from '../../src/session';
 import { FakeCamera } from '../helpers/fake-camera';
 import { floodAliveRequests } from '../helpers/hostile-camera';
-import { openSession, waitFor } from './util';
+import { openSession, waitFor, fakeCameraPerTest } from './util';
 
 const T = MessageType;
 /**
@@ -23,14 +23,7 @@ describe('session: bounded write queue (issue 10 finding 6)', function () {
   this.timeout(60_000);
   let camera: FakeCamera;
   const sessions: CameraSession[] = [];
-
-  beforeEach(async () => {
-    camera = await FakeCamera.start();
-  });
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) await s.close();
-    await camera.close();
-  });
+  fakeCameraPerTest((c) => (camera = c), sessions);
 
   it('a camera that floods alive requests and never reads is a dead link: ConnectionClosedError, then a re-dial', async () => {
     const { session, conn } = await openSession(camera, { reconnect: true, reconnectMinMs: 1, reconnectMaxMs: 1 });

@@ -6,7 +6,7 @@ import { waitUntil } from '../helpers/wait';
 import * as sinon from 'sinon';
 import type { Logger } from '../../src/logger';
 import { CameraSession, type CameraSessionOptions, type SessionState } from '../../src/session';
-import type { FakeCamera, FakeConnection } from '../helpers/fake-camera';
+import { FakeCamera, type FakeConnection } from '../helpers/fake-camera';
 
 /** Lets real I/O run: a few turns of the event loop (setImmediate is never faked in these tests). */
 export async function flushIo(turns = 5): Promise<void> {
@@ -49,6 +49,24 @@ export function recordStates(session: CameraSession): string[] {
  */
 export function useFakeTimers(): sinon.SinonFakeTimers {
   return sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
+}
+
+/**
+ * The set-up of the fake-camera suites, for the describe block it is called in: a fresh FakeCamera on
+ * 127.0.0.1 before each test (handed to `use`); after each, every session in `sessions` closed and
+ * the camera closed.
+ */
+export function fakeCameraPerTest(use: (camera: FakeCamera) => void, sessions: CameraSession[]): void {
+  let camera: FakeCamera | undefined;
+  beforeEach(async () => {
+    camera = await FakeCamera.start();
+    use(camera);
+  });
+  afterEach(async () => {
+    for (const s of sessions.splice(0)) await s.close();
+    await camera?.close();
+    camera = undefined;
+  });
 }
 
 /** A session against `camera`, connected and logged in (128-byte accept); reconnect off unless given. */

@@ -11,7 +11,7 @@
 import { resolve } from 'node:path';
 import { Camera } from '../../camera/camera';
 import { RelayDefaults } from '../../relay/defaults';
-import { RelayRunner, type RelayEvent, type RelaySettings } from '../../relay/runner';
+import { DEFAULT_RELAY_SETTINGS, RelayRunner, type RelayEvent, type RelaySettings } from '../../relay/runner';
 import { RtspDefaults } from '../../rtsp/defaults';
 import { UsageError } from '../args';
 import { cameraTarget, sessionOptions } from '../camera';
@@ -22,7 +22,7 @@ export async function relayCommand(ctx: CommandContext): Promise<void> {
   const to = ctx.args.to ?? { host: RelayDefaults.host, port: RelayDefaults.port };
   if (to.port > 65534) throw new UsageError(`--to port must be 1-65534 (RTCP goes to the next port), got ${to.port}`);
   await runRelay(ctx, {
-    ...settings(),
+    ...DEFAULT_RELAY_SETTINGS,
     mode: 'rtp',
     host: to.host,
     port: to.port,
@@ -43,7 +43,7 @@ export async function relayCommand(ctx: CommandContext): Promise<void> {
 export async function rtspCommand(ctx: CommandContext): Promise<void> {
   const listen = ctx.args.listen ?? { host: RtspDefaults.host, port: RtspDefaults.port };
   await runRelay(ctx, {
-    ...settings(),
+    ...DEFAULT_RELAY_SETTINGS,
     mode: 'rtsp',
     bind: listen.host,
     rtspPort: listen.port,
@@ -60,18 +60,6 @@ export async function rtspCommand(ctx: CommandContext): Promise<void> {
   });
 }
 
-/** The settings neither command changes: the relay's and the RTSP server's own defaults. */
-function settings(): RelaySettings {
-  return {
-    mode: 'rtp',
-    host: RelayDefaults.host,
-    port: RelayDefaults.port,
-    bind: RtspDefaults.host,
-    rtspPort: RtspDefaults.port,
-    path: RtspDefaults.path,
-    maxPayload: RelayDefaults.maxPayloadSize,
-  };
-}
 
 /**
  * Logs in (the first attempt must succeed), runs the relay until interrupted, and closes everything
