@@ -57,6 +57,8 @@ export interface CameraRateReport {
   baseline: CameraRateRow;
   ours: CameraRateRow;
   ratios: { cpuMsPerFrame: number; idleCpuMsPerSecond: number };
+  /** `--vs DIST`: the same command from another build (an older commit), measured in the same rounds. */
+  other?: CameraRateRow;
 }
 
 interface Subject {
@@ -72,7 +74,8 @@ export async function runCameraRateBench(options: BenchOptions, progress: (line:
   const subjects: Running[] = [];
   try {
     subjects.push(await open('plain UDP forwarder', startForwarder));
-    subjects.push(await open('actioncam relay', startRelayCommand));
+    subjects.push(await open('actioncam relay', relayCommand(path.resolve(__dirname, '..'))));
+    if (options.vsDist) subjects.push(await open(`actioncam relay of ${options.vsDist}`, relayCommand(path.resolve(options.vsDist))));
     const roundMs = (options.cameraSeconds * 1000) / ROUNDS;
     progress(`camera rate: ${options.cameraSeconds} s of streaming per subject in ${ROUNDS} alternating rounds...`);
     for (let round = 0; round < ROUNDS; round++) {
@@ -84,11 +87,12 @@ export async function runCameraRateBench(options: BenchOptions, progress: (line:
     for (let round = 0; round < ROUNDS; round++) {
       for (const subject of round % 2 === 0 ? subjects : [...subjects].reverse()) await idleRound(subject, (options.idleSeconds * 1000) / ROUNDS);
     }
-    const [baseline, ours] = subjects.map(toRow);
+    const [baseline, ours, other] = subjects.map(toRow);
     return {
       clip,
       baseline,
       ours,
+      other,
       ratios: {
         cpuMsPerFrame: ratio(ours.cpuMsPerFrame, baseline.cpuMsPerFrame),
         idleCpuMsPerSecond: ratio(ours.idleCpuMsPerSecond, baseline.idleCpuMsPerSecond),
@@ -213,14 +217,14 @@ const startForwarder: Starter = async (sinkPort) => {
   };
 };
 
-/** `actioncam relay` as a user runs it, from the build (dist/src/cli/main.js). */
-const startRelayCommand: Starter = async (sinkPort) => {
+/** `actioncam relay` as a user runs it, from a build (`dist` holds src/cli/main.js). */
+const relayCommand = (dist: string): Starter => async (sinkPort) => {
   const previewPort = await freeUdpPort();
   return {
     previewPort,
     abort: async () => undefined,
     launch: async (sim) => {
-      const main = path.resolve(__dirname, '..', 'src', 'cli', 'main.js');
+      const main = path.join(dist, 'src', 'cli', 'main.js');
       const args = [
         main, 'relay', '--host', '127.0.0.1', '--port', String(sim.address?.controlPort),
         '--preview-port', String(previewPort), '--to', `127.0.0.1:${sinkPort}`,

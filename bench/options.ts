@@ -24,6 +24,8 @@ export interface BenchOptions {
   /** Camera-rate rows: seconds of streaming and of idle (logged in, no preview) per subject. */
   cameraSeconds: number;
   idleSeconds: number;
+  /** Camera-rate rows: also measure `actioncam relay` of this build directory (e.g. an older commit's dist/). */
+  vsDist?: string;
   /** Skip a part. */
   pipeline: boolean;
   rtsp: boolean;
@@ -43,6 +45,7 @@ export const USAGE = `usage: node dist/bench/run.js [options]
   --udp-clients LIST  UDP client counts (default 10; "" for none)
   --camera-seconds S  camera-rate rows: seconds of streaming per subject (default 20)
   --idle-seconds S    camera-rate rows: seconds logged in without preview per subject (default 20)
+  --vs DIST           camera-rate rows: also run the relay of another build (DIST/src/cli/main.js) in the same rounds
   --only pipeline|rtsp|camera
   --json              machine-readable output
   --help`;
@@ -83,6 +86,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     udpClients: list(raw, '--udp-clients', [10]),
     cameraSeconds: int(raw, '--camera-seconds', 20, 1),
     idleSeconds: int(raw, '--idle-seconds', 20, 1),
+    vsDist: raw.get('--vs'),
     pipeline: only === undefined || only === 'pipeline',
     rtsp: only === undefined || only === 'rtsp',
     camera: only === undefined || only === 'camera',
@@ -96,7 +100,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
 
 const VALUED = new Set([
   '--frames', '--warmup', '--latency-frames', '--window', '--max-seconds', '--rtsp-seconds', '--clients', '--udp-clients', '--only',
-  '--camera-seconds', '--idle-seconds',
+  '--camera-seconds', '--idle-seconds', '--vs',
 ]);
 
 function int(raw: Map<string, string>, name: string, fallback: number, min: number): number {

@@ -87,14 +87,16 @@ function cameraRateTable(r: CameraRateReport): string[] {
   const c = r.clip;
   const b = r.baseline;
   const o = r.ours;
-  const row = (label: string, f: (x: CameraRateRow) => string, ratioText = ''): string => `| ${label} | ${f(b)} | ${f(o)} | ${ratioText} |`;
+  const v = r.other;
+  const row = (label: string, f: (x: CameraRateRow) => string, ratioText = ''): string =>
+    `| ${label} | ${f(b)} | ${f(o)} | ${ratioText} |${v ? ` ${f(v)} |` : ''}`;
   return [
     `Camera rate: the ${c.width}x${c.height} clip at ${c.fps} fps (${num(c.kbitPerSecond, 0)} kbit/s, ${num(c.datagramsPerFrame, 1)} camera ` +
       `datagrams per frame) for ${num(b.seconds, 0)} s per subject, then ${num(b.idleSeconds, 0)} s logged in without preview; ` +
       'CPU of the subject process (every thread) from /proc.',
     '',
-    `| | ${b.name} (baseline) | ${o.name} | ours / baseline |`,
-    '|---|---:|---:|---:|',
+    `| | ${b.name} (baseline) | ${o.name} | ours / baseline |${v ? ` ${v.name} |` : ''}`,
+    `|---|---:|---:|---:|${v ? '---:|' : ''}`,
     row('frames sent / delivered', (x) => `${x.framesSent} / ${x.framesDelivered}`),
     row('CPU ms per frame', (x) => num(x.cpuMsPerFrame, 3), num(r.ratios.cpuMsPerFrame, 2)),
     row('CPU ms per second streaming', (x) => num(x.cpuMsPerSecond, 1)),
