@@ -1,5 +1,5 @@
 /**
- * The camera's preview as it arrives on UDP 6669 (PROTOCOL.md §4), built once from the committed clip:
+ * The camera's preview as it arrives on UDP 6669 (docs/PROTOCOL.md §4), built once from the committed clip:
  * each frame cut into 1000-byte type-1 slices followed by one type-2 time packet (the simulator's
  * ordering), looped for as many frames as a benchmark asks. The 16-bit sequence number counts every
  * datagram and wraps; the elapsed stamp grows by FRAME_MS per frame across loops, so frame `i` of the
@@ -14,7 +14,7 @@ import { CLIP_PATH } from '../test/helpers/clip';
 /** Camera stamp spacing: integer milliseconds, as a 15 fps camera sends them (66 or 67). */
 export const FRAME_MS = 67;
 
-/** Offsets inside a datagram that change per send (PROTOCOL.md §4.1, §4.3). */
+/** Offsets inside a datagram that change per send (docs/PROTOCOL.md §4.1, §4.3). */
 const SEQ_OFFSET = 4;
 const ELAPSED_OFFSET = 8 + 12;
 

@@ -8,7 +8,7 @@ export type FrameEnd = (datagram: Buffer) => number | undefined;
 
 /**
  * Camera datagrams passed through unchanged (the plain forwarder): the type-2 time packet ends a
- * frame and carries its elapsed stamp (u32 LE at datagram offset 20, PROTOCOL.md §4.3).
+ * frame and carries its elapsed stamp (u32 LE at datagram offset 20, docs/PROTOCOL.md §4.3).
  */
 export const cameraFrameEnd: FrameEnd = (datagram) => {
   if (datagram.length < 24 || datagram[0] !== 0xbc || datagram[1] !== 0xde || datagram.readUInt16BE(6) !== 2) return undefined;

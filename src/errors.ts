@@ -1,5 +1,5 @@
 /**
- * Typed errors (DESIGN.md rule 4). Every failure this library reports is an ActionCamError with a
+ * Typed errors (docs/DESIGN.md rule 4). Every failure this library reports is an ActionCamError with a
  * stable `code`, so callers (Node-RED nodes, the CLI) can branch on the kind and show `message`
  * to a user as is: messages name the camera and say what to check.
  */

@@ -1,5 +1,5 @@
 /**
- * Camera discovery (PROTOCOL.md §3). Sends the 0114 request `attempts` times, `intervalMs` apart,
+ * Camera discovery (docs/PROTOCOL.md §3). Sends the 0114 request `attempts` times, `intervalMs` apart,
  * to every port at every target address from a UDP socket bound to 22601 (the port the reference
  * client listens on, in case a camera always answers there) or an ephemeral port when 22601 is
  * busy; collects EVERY reply until `timeoutMs` (the reference returned only the first), ignores its
@@ -46,14 +46,14 @@ export interface DiscoverOptions {
 export const DiscoveryDefaults = {
   /** Every camera on the local segment; subnet broadcasts are added to it (see targets.ts). */
   address: LIMITED_BROADCAST,
-  /** Both firmware families' ports (PROTOCOL.md §3). */
+  /** Both firmware families' ports (docs/PROTOCOL.md §3). */
   ports: Defaults.discoveryPorts,
   /** Long enough for a camera on busy Wi-Fi, short enough for a flow button. */
   timeoutMs: 3000,
   /** UDP is lossy; the reference client sends 5 times, 500 ms apart. */
   attempts: 3,
   intervalMs: 500,
-  /** The reference client's listening port (PROTOCOL.md §3). */
+  /** The reference client's listening port (docs/PROTOCOL.md §3). */
   bindPort: 22601,
 } as const;
 

@@ -1,7 +1,7 @@
 /**
  * Where discovery requests go. The limited broadcast 255.255.255.255 leaves a multi-homed host on
  * one interface only (the one of the default route, on Linux), so when it is a target the
- * subnet-directed broadcast of every other up IPv4 interface is added, as PROTOCOL.md §3 advises.
+ * subnet-directed broadcast of every other up IPv4 interface is added, as docs/PROTOCOL.md §3 advises.
  * Pure: the interface table is passed in.
  */
 import type * as os from 'os';

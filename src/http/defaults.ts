@@ -1,5 +1,5 @@
 /**
- * Download defaults, each with the reason it has this value (DESIGN.md rules 7 and 12). Every
+ * Download defaults, each with the reason it has this value (docs/DESIGN.md rules 7 and 12). Every
  * bound a camera's file server meets is here: size, silence, total time, numbered names.
  */
 import { Defaults } from '../protocol';

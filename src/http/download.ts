@@ -1,5 +1,5 @@
 /**
- * Camera file downloads over plain HTTP (PROTOCOL.md §2.7.5): `GET http://<camera><path>` with the
+ * Camera file downloads over plain HTTP (docs/PROTOCOL.md §2.7.5): `GET http://<camera><path>` with the
  * path from the file list. Unlike the reference client this checks the status code, the
  * Content-Length against the listed size and the received byte count, bounds the size (cut as soon
  * as the body passes the listed size or the cap), the silence and the total time, and can be

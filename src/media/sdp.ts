@@ -1,6 +1,6 @@
 /**
  * SDP (RFC 4566) for one H.264 video stream, as RTSP DESCRIBE returns it (RFC 2326 C.1) and as the
- * RTP relay writes it for players that read a .sdp file. RTSP-CLIENTS.md §6 and §7 list what real
+ * RTP relay writes it for players that read a .sdp file. docs/RTSP-CLIENTS.md §6 and §7 list what real
  * players need; the lines come in the order RFC 4566 §5 prescribes:
  *
  *   v=0

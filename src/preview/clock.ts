@@ -1,9 +1,9 @@
 /**
- * Maps the camera's elapsed-milliseconds stamp (PROTOCOL.md §4.3: u32 LE, unit ms) to the 90 kHz media
+ * Maps the camera's elapsed-milliseconds stamp (docs/PROTOCOL.md §4.3: u32 LE, unit ms) to the 90 kHz media
  * clock of RFC 6184 §5.1 / RFC 3550 §5.1, wrapped to 32 bits.
  *
  * - `(elapsedMs * 90) mod 2^32` is computed exactly: elapsedMs < 2^32 so the product < 2^39 < 2^53 fits a
- *   double; no `writeUInt32BE` of an unwrapped value (PROTOCOL.md §7 item 31: the Node relay threw after
+ *   double; no `writeUInt32BE` of an unwrapped value (docs/PROTOCOL.md §7 item 31: the Node relay threw after
  *   13.3 h). The u32 wrap of the camera's counter itself is seamless because 2^32 * 90 = 0 mod 2^32.
  * - If the camera's counter goes backwards (it restarted its stream, e.g. after a reconnect), the output
  *   is rebased so it keeps advancing by one frame duration instead of jumping back, which players treat

@@ -1,5 +1,5 @@
 /**
- * Classifies the 16-bit sequence number of preview datagrams (PROTOCOL.md §4.1: a u16, meaning and wrap
+ * Classifies the 16-bit sequence number of preview datagrams (docs/PROTOCOL.md §4.1: a u16, meaning and wrap
  * never verified; the simulator counts datagrams and wraps at 2^16). The rules are those of RFC 3550
  * Appendix A.1 for RTP: a small forward gap is loss, a small step back is a late (reordered or duplicate)
  * datagram, and a large jump is only believed - as a sender restart - once the next datagram follows it.

@@ -1,18 +1,18 @@
 /**
- * Wire constants of the "ipcamera" control protocol (shared/PROTOCOL.md §1-§4).
+ * Wire constants of the "ipcamera" control protocol (docs/PROTOCOL.md §1-§4).
  * Names follow the reference implementation (S1 libipcamera/protocol.go).
  */
 
-/** Control-channel magic, bytes 0-1 of every TCP message (PROTOCOL.md §2.1). */
+/** Control-channel magic, bytes 0-1 of every TCP message (docs/PROTOCOL.md §2.1). */
 export const CONTROL_MAGIC = 0xabcd;
-/** Preview-stream magic, bytes 0-1 of every preview datagram (PROTOCOL.md §4.1). */
+/** Preview-stream magic, bytes 0-1 of every preview datagram (docs/PROTOCOL.md §4.1). */
 export const PREVIEW_MAGIC = 0xbcde;
 /** Both headers are 8 bytes. */
 export const HEADER_SIZE = 8;
-/** The length field is a u16, so no payload can be longer (PROTOCOL.md §2.1). */
+/** The length field is a u16, so no payload can be longer (docs/PROTOCOL.md §2.1). */
 export const MAX_PAYLOAD = 0xffff;
 
-/** Control message types (PROTOCOL.md §2.2). The upper 16 bits have always been zero. */
+/** Control message types (docs/PROTOCOL.md §2.2). The upper 16 bits have always been zero. */
 export const MessageType = {
   LOGIN: 0x0110,
   LOGIN_ACCEPT: 0x0111,
@@ -42,7 +42,7 @@ export function messageName(type: number): string {
   return NAMES.get(type) ?? `0x${type.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** Preview datagram types (PROTOCOL.md §4.2-4.4). */
+/** Preview datagram types (docs/PROTOCOL.md §4.2-4.4). */
 export const PreviewType = {
   H264: 1,
   TIME: 2,
@@ -50,7 +50,7 @@ export const PreviewType = {
   UNKNOWN_5: 5,
 } as const;
 
-/** Default ports and addresses, each with its source (PROTOCOL.md §1). */
+/** Default ports and addresses, each with its source (docs/PROTOCOL.md §1). */
 export const Defaults = {
   /** Camera address in access-point mode (XPro2, SJ4000 Air). */
   host: '192.168.100.1',

@@ -1,5 +1,5 @@
 /**
- * Discovery datagrams, PROTOCOL.md §3. The request is a bare control header of type 0114; the
+ * Discovery datagrams, docs/PROTOCOL.md §3. The request is a bare control header of type 0114; the
  * reply is presumed to be an ABCD message of type 0115 whose payload nobody has decoded, so the
  * parser never rejects a reply: it reports what it can (type, a printable serial) and the hex.
  */

@@ -1,6 +1,6 @@
 /**
  * A camera's file list (A026 parts, docs/PROTOCOL.md §2.7.1), collected with bounds and parsed as
- * it arrives (DESIGN.md rule 12).
+ * it arrives (docs/DESIGN.md rule 12).
  *
  * The protocol caps a list at 4096 parts of up to 64 KiB, 268 MB of text: enough for a hostile
  * camera to exhaust a Raspberry Pi's heap, or to freeze the event loop for seconds while one giant

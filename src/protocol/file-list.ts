@@ -1,5 +1,5 @@
 /**
- * File list (A025 -> A026...) assembly and parsing, PROTOCOL.md §2.7.1.
+ * File list (A025 -> A026...) assembly and parsing, docs/PROTOCOL.md §2.7.1.
  *
  * Each FILE_LIST_CONTENT payload: u32 LE part count, u32 LE part index (0-based), then an ASCII
  * fragment. Fragments are joined in index order (not arrival order); the text is `path:size;`

@@ -1,5 +1,5 @@
 /**
- * FIRMWARE_INFORMATION (A035) parser, PROTOCOL.md §2.7.2.
+ * FIRMWARE_INFORMATION (A035) parser, docs/PROTOCOL.md §2.7.2.
  *
  * XPro2: 112 bytes = twenty u32 LE words (meaning unknown, kept as `words`) followed by a 32-byte
  * NUL-padded version string at offset 80. Other lengths fall back to the longest printable ASCII run.

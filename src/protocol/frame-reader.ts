@@ -1,5 +1,5 @@
 /**
- * FrameReader: cuts control messages out of a TCP byte stream (PROTOCOL.md §2.1, §7 items 8 and 29).
+ * FrameReader: cuts control messages out of a TCP byte stream (docs/PROTOCOL.md §2.1, §7 items 8 and 29).
  *
  * Framing only, no decoding of payloads. Partial reads wait for more bytes ("need more" is a
  * return value, not an exception); coalesced reads yield several messages; bytes that do not start

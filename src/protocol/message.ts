@@ -1,5 +1,5 @@
 /**
- * Control message encode/decode (PROTOCOL.md §2.1). Pure functions over bytes.
+ * Control message encode/decode (docs/PROTOCOL.md §2.1). Pure functions over bytes.
  *
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1

@@ -1,9 +1,9 @@
 /**
- * Small fixed payloads of control requests (PROTOCOL.md §2.2-2.4, test vectors in §8).
+ * Small fixed payloads of control requests (docs/PROTOCOL.md §2.2-2.4, test vectors in §8).
  */
 import { BadInputError } from '../errors';
 
-/** Username and password each occupy a 64-byte NUL-padded ASCII field (PROTOCOL.md §2.4). */
+/** Username and password each occupy a 64-byte NUL-padded ASCII field (docs/PROTOCOL.md §2.4). */
 export const LOGIN_FIELD_SIZE = 64;
 
 /** The 128-byte LOGIN payload: username in bytes 0-63, password in bytes 64-127. */
@@ -21,7 +21,7 @@ function writeField(out: Buffer, offset: number, value: string, what: string): v
   out.write(value, offset, 'ascii');
 }
 
-/** CONTROL_RECORDING payload: u32 LE 1 = start, 0 = stop (PROTOCOL.md §2.7.4). */
+/** CONTROL_RECORDING payload: u32 LE 1 = start, 0 = stop (docs/PROTOCOL.md §2.7.4). */
 export function encodeRecordPayload(start: boolean): Buffer {
   const out = Buffer.alloc(4);
   out.writeUInt32LE(start ? 1 : 0, 0);
@@ -35,12 +35,12 @@ export function decodeRecordPayload(payload: Buffer): boolean | undefined {
   return v === 1 ? true : v === 0 ? false : undefined;
 }
 
-/** REQUEST_FILE_LIST payload: u32 LE 1; the meaning of the 1 is unknown (PROTOCOL.md §2.2). */
+/** REQUEST_FILE_LIST payload: u32 LE 1; the meaning of the 1 is unknown (docs/PROTOCOL.md §2.2). */
 export function encodeFileListRequestPayload(): Buffer {
   return Buffer.from([1, 0, 0, 0]);
 }
 
-/** START_PREVIEW in the vendor-app form: 8 zero bytes (PROTOCOL.md §2.2, §7 item 11). */
+/** START_PREVIEW in the vendor-app form: 8 zero bytes (docs/PROTOCOL.md §2.2, §7 item 11). */
 export function encodeStartPreviewPayload(): Buffer {
   return Buffer.alloc(8);
 }

@@ -1,5 +1,5 @@
 /**
- * Preview datagram codec, PROTOCOL.md §4. One stream message per UDP datagram:
+ * Preview datagram codec, docs/PROTOCOL.md §4. One stream message per UDP datagram:
  *
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -18,7 +18,7 @@ import { HEADER_SIZE, PREVIEW_MAGIC, PreviewType } from './constants';
 
 export const TIME_PAYLOAD_SIZE = 16;
 export const TIME_ELAPSED_OFFSET = 12;
-/** Slice size used by real cameras (PROTOCOL.md §4.2, S5). */
+/** Slice size used by real cameras (docs/PROTOCOL.md §4.2, S5). */
 export const CAMERA_SLICE_SIZE = 1000;
 
 export type PreviewDatagram =

@@ -1,5 +1,5 @@
 /**
- * The raw command a user types (PROTOCOL.md §2.7.6), one parser for the CLI's `cmd` and the
+ * The raw command a user types (docs/PROTOCOL.md §2.7.6), one parser for the CLI's `cmd` and the
  * raw-command node: a hex string whose first two bytes are the message type and the rest the
  * payload, as the reference CLI takes it ("a038", "A03A 01 00 00 00", "0xa0:3a-01_00,00 00"); in a
  * flow also a Buffer of the same bytes or {type, payload}. A leading 0x and the separators space,

@@ -1,5 +1,5 @@
 /**
- * Defaults of the plain RTP relay (src/relay), each with its reason (DESIGN.md rule 7).
+ * Defaults of the plain RTP relay (src/relay), each with its reason (docs/DESIGN.md rule 7).
  */
 import { PacketizerDefaults } from '../media/rtp/packetizer';
 
@@ -10,7 +10,7 @@ export const RelayDefaults = {
   port: 5220,
   /** First dynamic payload type (RFC 3551 §6); what every tested player expects for H.264. */
   payloadType: PacketizerDefaults.payloadType,
-  /** 1400 + 12 + 8 + 20 < 1500: an FU-A fragment is never IP-fragmented (PROTOCOL.md §7 item 20). */
+  /** 1400 + 12 + 8 + 20 < 1500: an FU-A fragment is never IP-fragmented (docs/PROTOCOL.md §7 item 20). */
   maxPayloadSize: PacketizerDefaults.maxPayloadSize,
   /**
    * start() waits this long for SPS/PPS so the SDP can carry sprop-parameter-sets. The camera sends

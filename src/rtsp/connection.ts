@@ -36,7 +36,7 @@ export interface ConnectionHandler {
   handleRequest(conn: RtspConnection, request: RtspRequest): Promise<RtspResponse>;
   /** An interleaved frame from the client (its RTCP receiver reports over TCP). */
   handleInterleaved(conn: RtspConnection, frame: InterleavedFrame): void;
-  /** Bytes arrived: liveness of every session on this connection (RTSP-CLIENTS.md §4, gst over TCP). */
+  /** Bytes arrived: liveness of every session on this connection (docs/RTSP-CLIENTS.md §4, gst over TCP). */
   handleActivity(conn: RtspConnection): void;
   /** The socket closed, for whatever reason. Called once. */
   handleClose(conn: RtspConnection): void;

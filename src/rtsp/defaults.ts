@@ -1,6 +1,6 @@
 /**
- * Every default of the RTSP server in one place, each with its reason (DESIGN.md rule 7).
- * Figures about clients come from shared/RTSP-CLIENTS.md (measured with ffmpeg, GStreamer, MPlayer
+ * Every default of the RTSP server in one place, each with its reason (docs/DESIGN.md rule 7).
+ * Figures about clients come from docs/RTSP-CLIENTS.md (measured with ffmpeg, GStreamer, MPlayer
  * and read from VLC/live555).
  */
 
@@ -29,7 +29,7 @@ export const RtspDefaults = {
   /** How long DESCRIBE waits for the first SPS/PPS (the preview may just be starting) before 503. */
   describeWaitMs: 5000,
   /** RTCP sender report interval per client (RFC 3550 §6.2 suggests 5 s minimum); the first SR is
-   * sent with the first packets, because VLC resets its clock on the first SR (RTSP-CLIENTS.md §5). */
+   * sent with the first packets, because VLC resets its clock on the first SR (docs/RTSP-CLIENTS.md §5). */
   senderReportIntervalMs: 5000,
   /** A Digest nonce is valid for this long and only on the connection it was issued on; after it a
    * correct answer gets `stale=TRUE` and every measured player retries without asking the user. */

@@ -3,7 +3,7 @@
  * validates the request, finds the session, checks the session's state guard and asks the server
  * core for the side effect; an RtspError thrown anywhere becomes the reply's status code.
  *
- * Client behaviour these handlers are built for is measured in shared/RTSP-CLIENTS.md §4-§5.
+ * Client behaviour these handlers are built for is measured in docs/RTSP-CLIENTS.md §4-§5.
  */
 import { RtspError } from '../errors';
 import type { ParameterSets } from '../media/types';
@@ -119,7 +119,7 @@ async function dispatch(core: ServerCore, conn: RtspConnection, req: RtspRequest
     }
     case 'GET_PARAMETER':
     case 'SET_PARAMETER':
-      // The players' keep-alive (RTSP-CLIENTS.md §4): an empty 200. No parameters are exposed.
+      // The players' keep-alive (docs/RTSP-CLIENTS.md §4): an empty 200. No parameters are exposed.
       return ok(entry, []);
     case 'RECORD':
       return record(core, req, entry);
@@ -134,7 +134,7 @@ async function describe(core: ServerCore, conn: RtspConnection, req: RtspRequest
   const parameterSets: ParameterSets | undefined = await waitForParameterSets(config.source, config.describeWaitMs, conn.signal);
   if (!parameterSets) {
     // 503 tells every player the stream is not there yet (VLC then tries RTSP-over-HTTP tunnelling,
-    // as for any code but 401/404, and that fails harmlessly: RTSP-CLIENTS.md §5).
+    // as for any code but 401/404, and that fails harmlessly: docs/RTSP-CLIENTS.md §5).
     throw new RtspError(RtspStatus.SERVICE_UNAVAILABLE, 'no SPS/PPS from the source yet');
   }
   const family = conn.localAddress.includes(':') ? '::' : '0.0.0.0';
@@ -153,7 +153,7 @@ async function describe(core: ServerCore, conn: RtspConnection, req: RtspRequest
     status: RtspStatus.OK,
     headers: [
       ['Content-Type', 'application/sdp'],
-      // With a trailing slash, so that base + control resolves for every client (RTSP-CLIENTS.md §5 live555).
+      // With a trailing slash, so that base + control resolves for every client (docs/RTSP-CLIENTS.md §5 live555).
       ['Content-Base', contentBase(req.uri)],
     ],
     body: sdp,

@@ -333,7 +333,7 @@ export class RtspServer extends EventEmitter {
     this.sessions.delete(session.id);
     this.fanOut.remove(stream);
     stream.pause();
-    stream.sendBye(); // VLC closes the track on BYE; others ignore it (RTSP-CLIENTS.md §5)
+    stream.sendBye(); // VLC closes the track on BYE; others ignore it (docs/RTSP-CLIENTS.md §5)
     this.config.logger.debug(`rtsp: session ${session.id} of ${session.remote} ended (${reason})`);
     this.stopTickWhenIdle();
     this.emitSession(reason, entry);

@@ -9,7 +9,7 @@
 export type RequestTarget =
   /** `*`: the server itself (RFC 2326 §6.1). */
   | { kind: 'any' }
-  /** `rtsp://h:p` or `rtsp://h:p/`: no path (MPlayer's Real probe, RTSP-CLIENTS.md §5). */
+  /** `rtsp://h:p` or `rtsp://h:p/`: no path (MPlayer's Real probe, docs/RTSP-CLIENTS.md §5). */
   | { kind: 'server' }
   /** The stream, with or without a trailing slash. */
   | { kind: 'aggregate' }

@@ -1,5 +1,5 @@
 /**
- * A simulated "ipcamera" action cam (PROTOCOL.md): TCP control with the vendor login sequence and
+ * A simulated "ipcamera" action cam (docs/PROTOCOL.md): TCP control with the vendor login sequence and
  * keep-alive, firmware/file-list/still/record commands, the UDP preview from an H.264 clip, HTTP
  * file downloads, and discovery replies, plus fault knobs. Used by tests, by the demo, and by
  * anyone without a camera. Binds 127.0.0.1 and ephemeral ports unless told otherwise.
@@ -243,7 +243,7 @@ export class CameraSimulator extends EventEmitter {
       muted: () => this.faults.mutePreview,
     });
     this.streamers.set(client, streamer);
-    // No stop command exists; the stream ends with the control connection (PROTOCOL.md §4.5).
+    // No stop command exists; the stream ends with the control connection (docs/PROTOCOL.md §4.5).
     client.onClosed(() => {
       streamer.stop();
       this.streamers.delete(client);

@@ -1,5 +1,5 @@
 /**
- * What the simulated camera does with each command of a logged-in client (PROTOCOL.md §2.2, §2.7).
+ * What the simulated camera does with each command of a logged-in client (docs/PROTOCOL.md §2.2, §2.7).
  * Unknown types are hex-logged and get no reply, which is what the protocol notes expect of a real
  * camera for anything outside its catalogue.
  */
@@ -53,7 +53,7 @@ export class CommandHandler {
         this.setClock(msg.payload);
         return;
       case MessageType.START_PREVIEW:
-        // Either form works (vendor: 8 zero bytes; S1: empty); no TCP reply (PROTOCOL.md §4.5).
+        // Either form works (vendor: 8 zero bytes; S1: empty); no TCP reply (docs/PROTOCOL.md §4.5).
         this.deps.startPreview(client);
         return;
       default:

@@ -3,7 +3,7 @@
  * keep-alive in both directions, and reply writing with the fault knobs applied. Commands of a
  * logged-in client are handed to the simulator's command handler.
  *
- * Login sequence as the XPro2 does it (PROTOCOL.md §2.3):
+ * Login sequence as the XPro2 does it (docs/PROTOCOL.md §2.3):
  *   C->K 0110 login     K->C 0112 alive request     C->K 0113     K->C 0111 accept (login echo)
  * If the client never answers the alive request the accept follows after `loginAliveWaitMs`.
  */
@@ -155,7 +155,7 @@ export class ControlClient {
       }
       return;
     }
-    // The camera's alive request comes before the accept, whatever the outcome (PROTOCOL.md §2.3).
+    // The camera's alive request comes before the accept, whatever the outcome (docs/PROTOCOL.md §2.3).
     this.send(MessageType.ALIVE_REQUEST);
     if (!valid || faults.rejectLogin) return;
     this.acceptPayload = echo;
@@ -187,7 +187,7 @@ export class ControlClient {
   }
 }
 
-/** A NUL-padded ASCII login field (PROTOCOL.md §2.4). */
+/** A NUL-padded ASCII login field (docs/PROTOCOL.md §2.4). */
 function field(payload: Buffer, offset: number): string {
   const bytes = payload.subarray(offset, offset + LOGIN_FIELD_SIZE);
   const nul = bytes.indexOf(0);

@@ -1,5 +1,5 @@
 /**
- * Answers discovery probes (PROTOCOL.md §3) on each configured UDP port: a DISCOVERY_REQUEST (0114)
+ * Answers discovery probes (docs/PROTOCOL.md §3) on each configured UDP port: a DISCOVERY_REQUEST (0114)
  * gets a DISCOVERY_RESPONSE (0115) sent back to the request's source address and port.
  *
  * The real reply payload has never been decoded, so this layout is invented, chosen to exercise a

@@ -1,5 +1,5 @@
 /**
- * The simulated camera's HTTP file server (PROTOCOL.md §2.7.5): GET or HEAD of a listed path serves
+ * The simulated camera's HTTP file server (docs/PROTOCOL.md §2.7.5): GET or HEAD of a listed path serves
  * the file with Content-Length and a Content-Type; anything else is 404 (or 400 for a path that
  * tries to climb out with "..", a backslash or a NUL, 405 for other methods). Files live in memory,
  * so traversal could not reach the disk anyway; it is refused to behave like a careful server.

@@ -47,12 +47,12 @@ export interface SimulatorOptions {
 
 /** Misbehaviours a test (or a curious user) can switch on at any time, even mid-session. */
 export interface SimulatorFaults {
-  /** Never send LOGIN_ACCEPT (what a real camera does on a refusal is unknown, PROTOCOL.md §2.6). */
+  /** Never send LOGIN_ACCEPT (what a real camera does on a refusal is unknown, docs/PROTOCOL.md §2.6). */
   rejectLogin: boolean;
   /** Neither answer ALIVE_REQUEST nor send the camera's own: a link that looks dead. */
   ignoreAlive: boolean;
   /**
-   * Close a second concurrent TCP client's socket at once. PROTOCOL.md §2.6 leaves the real
+   * Close a second concurrent TCP client's socket at once. docs/PROTOCOL.md §2.6 leaves the real
    * behaviour open; an immediate close is the variant a client can detect fastest, so it is the one
    * simulated. Off: several clients are served side by side (handy for tests).
    */
@@ -87,19 +87,19 @@ export const SimulatorDefaults = {
   controlPort: 0,
   httpPort: 0,
   discoveryPorts: [0] as readonly number[],
-  /** The port real cameras stream to (PROTOCOL.md §1). */
+  /** The port real cameras stream to (docs/PROTOCOL.md §1). */
   previewPort: Defaults.previewPort,
   /** Rate of the bundled clip. */
   fps: 15,
-  /** Real cameras cut frames into 1000-byte slices (PROTOCOL.md §4.2). */
+  /** Real cameras cut frames into 1000-byte slices (docs/PROTOCOL.md §4.2). */
   sliceSize: 1000,
-  /** The vendor-app credentials (PROTOCOL.md §2.4). */
+  /** The vendor-app credentials (docs/PROTOCOL.md §2.4). */
   username: Defaults.username,
   password: Defaults.password,
-  /** What the XPro2 and ACT76 report (PROTOCOL.md §2.7.2). */
+  /** What the XPro2 and ACT76 report (docs/PROTOCOL.md §2.7.2). */
   firmwareVersion: 'v1.0 rc5',
   loginAcceptLength: 128 as 128 | 129,
-  /** Unknown on real cameras (PROTOCOL.md §2.5); 3 s is what S4 uses for its own keep-alive. */
+  /** Unknown on real cameras (docs/PROTOCOL.md §2.5); 3 s is what S4 uses for its own keep-alive. */
   aliveIntervalMs: 3000,
   /** Small on purpose, so even a short list arrives in several parts like a real one. */
   fileListPartSize: 40,
@@ -109,7 +109,7 @@ export const SimulatorDefaults = {
   garbageBytes: 16,
 } as const;
 
-/** The twenty u32 words of the XPro2 firmware dump (PROTOCOL.md §2.7.2), meaning unknown. */
+/** The twenty u32 words of the XPro2 firmware dump (docs/PROTOCOL.md §2.7.2), meaning unknown. */
 export const XPRO2_FIRMWARE_WORDS: readonly number[] = [1, 0, 0, 1, 1, 4, 0, 0, 0, 3, 0, 0, 0, 1, 1, 0, 0, 8, 0, 0];
 
 export type ResolvedOptions = Required<Omit<SimulatorOptions, 'discoveryPorts'>> & { discoveryPorts: number[] };

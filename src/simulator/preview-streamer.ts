@@ -1,5 +1,5 @@
 /**
- * Streams the preview clip to one client the way the camera does (PROTOCOL.md §4): each frame cut
+ * Streams the preview clip to one client the way the camera does (docs/PROTOCOL.md §4): each frame cut
  * into `sliceSize`-byte type-1 datagrams, then one type-2 time packet carrying the frame's elapsed
  * milliseconds (the simulator's answer to the open ordering question of §4.3: the time packet
  * follows its frame's data). Frames are paced at `fps` against a fixed start time, so timer jitter

@@ -1,6 +1,6 @@
 /**
  * The whole preview path against a real player: CameraSimulator -> CameraSession.startPreview ->
- * PreviewReceiver -> RtpRelay -> ffmpeg reading the relay's SDP (RTSP-CLIENTS.md §6). Every decoded
+ * PreviewReceiver -> RtpRelay -> ffmpeg reading the relay's SDP (docs/RTSP-CLIENTS.md §6). Every decoded
  * frame must be bit-identical to a direct decode of the clip, with no decoder error; a UDP sink checks
  * the wire format; and a camera that drops its connection comes back without anyone intervening.
  */

@@ -1,5 +1,5 @@
 /**
- * RtspServer against the exact request sequences of real players (shared/RTSP-CLIENTS.md §4-§5),
+ * RtspServer against the exact request sequences of real players (docs/RTSP-CLIENTS.md §4-§5),
  * written byte for byte over raw TCP on 127.0.0.1.
  */
 import { strict as assert } from 'node:assert';

@@ -1,5 +1,5 @@
 /**
- * RtspServer session life: liveness rules (RTSP-CLIENTS.md §4: gst over TCP only sends interleaved
+ * RtspServer session life: liveness rules (docs/RTSP-CLIENTS.md §4: gst over TCP only sends interleaved
  * RTCP), reaping, several clients, a slow TCP client, limits, auth, DESCRIBE waiting, RECORD, close().
  */
 import { strict as assert } from 'node:assert';

@@ -1,6 +1,6 @@
 /**
  * Simulator control conversations over a raw TCP socket on 127.0.0.1: the vendor login sequence
- * (PROTOCOL.md §2.3), keep-alive, and every command the protocol notes describe.
+ * (docs/PROTOCOL.md §2.3), keep-alive, and every command the protocol notes describe.
  */
 import assert from 'node:assert/strict';
 import * as http from 'http';

@@ -1,5 +1,5 @@
 /**
- * The simulator's preview stream (PROTOCOL.md §4) received on a UDP socket on 127.0.0.1, and the
+ * The simulator's preview stream (docs/PROTOCOL.md §4) received on a UDP socket on 127.0.0.1, and the
  * streamer's sequence wrap under fake timers.
  */
 import assert from 'node:assert/strict';

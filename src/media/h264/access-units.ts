@@ -1,7 +1,7 @@
 /**
  * Grouping of a raw NAL unit sequence into access units (ITU-T H.264 7.4.1.2.3), for sources that
  * carry no frame delimiters of their own: the committed preview clip, the simulator, benchmarks.
- * The camera preview itself is delimited by time packets (PROTOCOL.md §4.3) and does not need this.
+ * The camera preview itself is delimited by time packets (docs/PROTOCOL.md §4.3) and does not need this.
  *
  * A new access unit begins at the first of these after the last VCL NAL unit of a picture:
  * AUD (9), SPS (7), PPS (8), SEI (6), types 14-18, or a VCL NAL unit whose first_mb_in_slice is 0.

@@ -50,7 +50,7 @@ export interface AnnexBSplitterOptions {
 
 /**
  * Incremental Annex-B splitter for a byte stream that arrives in arbitrary pieces (the camera
- * preview cuts frames into 1000-byte datagrams, PROTOCOL.md §4.2). A NAL unit is returned once
+ * preview cuts frames into 1000-byte datagrams, docs/PROTOCOL.md §4.2). A NAL unit is returned once
  * the next start code arrives, or by flush() at the end of the stream. Memory is bounded: at most
  * `maxNalSize` bytes are held; a longer NAL unit is discarded up to the next start code and counted
  * in `dropped`. Returned buffers are copies the caller owns.

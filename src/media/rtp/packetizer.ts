@@ -19,7 +19,7 @@
  * All packets of an access unit carry the same 90 kHz timestamp and the marker bit is set on the
  * last one only (§5.1). AUD NAL units are dropped (they mean nothing outside a byte stream). An IDR
  * access unit that lacks SPS or PPS gets the known parameter sets in-band in front of it, so a
- * receiver that joins late can decode from the next IDR (RTSP-CLIENTS.md §6).
+ * receiver that joins late can decode from the next IDR (docs/RTSP-CLIENTS.md §6).
  */
 import { BadInputError } from '../../errors';
 import { NalType, containsIdr } from '../h264/nal';
@@ -33,7 +33,7 @@ export const PacketizerDefaults = {
   payloadType: 96,
   /**
    * RTP payload bytes per packet. 1400 + 12 (RTP) + 8 (UDP) + 20 (IPv4) stays below a 1500-byte
-   * Ethernet MTU with room for VPN/PPPoE overhead; RTSP-CLIENTS.md §7 asks for about 1400 or less.
+   * Ethernet MTU with room for VPN/PPPoE overhead; docs/RTSP-CLIENTS.md §7 asks for about 1400 or less.
    */
   maxPayloadSize: 1400,
 } as const;

@@ -1,7 +1,7 @@
 /**
  * RTCP for a sender that receives no media: sender report (RFC 3550 §6.4.1) with SDES CNAME (§6.5.1)
  * as one compound packet (§6.1), BYE (§6.6), and a tolerant reader of packet types that RTSP uses
- * to count a client's receiver reports as liveness (RTSP-CLIENTS.md §4).
+ * to count a client's receiver reports as liveness (docs/RTSP-CLIENTS.md §4).
  *
  * Common header of every RTCP packet (§6.4.1):
  *

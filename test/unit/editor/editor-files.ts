@@ -62,7 +62,7 @@ export interface HtmlParts {
 }
 
 /**
- * Node-RED serves the package's resources/ folder at resources/<package>/ (NODE-RED-NOTES.md §1):
+ * Node-RED serves the package's resources/ folder at resources/<package>/ (docs/NODE-RED.md §1):
  * the repository path of such a `src`.
  */
 export function resourcePath(src: string): string[] {
@@ -210,7 +210,7 @@ export function nodeFrom(def: NodeDef, overrides: Record<string, unknown> = {}, 
   return node;
 }
 
-// -------------------------------------------------------------------------------------- NODES.md
+// -------------------------------------------------------------------------------------- docs/NODES.md
 
 export interface DocProperty {
   name: string;
@@ -246,7 +246,7 @@ function parseCell(cell: string): DocProperty[] {
 /** The property table of docs/NODES.md, keyed by node type. */
 export function nodesDoc(): Map<string, DocRow> {
   const rows = new Map<string, DocRow>();
-  for (const line of read('docs', 'NODES.md').split('\n')) {
+  for (const line of read('docs', 'docs/NODES.md').split('\n')) {
     if (!line.startsWith('| actioncam-')) continue;
     const cells = line.split(/(?<!\\)\|/).map((c) => c.trim());
     // cells: '', type, properties, credentials, ''

@@ -1,5 +1,5 @@
 /**
- * Hostile input never throws anything but the typed ProtocolError (DESIGN.md rule 9): random bytes
+ * Hostile input never throws anything but the typed ProtocolError (docs/DESIGN.md rule 9): random bytes
  * and bit-flipped real packets into every decoder of media/ (seeded, so failures reproduce).
  */
 import * as assert from 'node:assert/strict';

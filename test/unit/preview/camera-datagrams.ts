@@ -1,5 +1,5 @@
 /**
- * Builds preview datagrams the way the camera sends them (PROTOCOL.md §4.2-4.3): each frame cut into
+ * Builds preview datagrams the way the camera sends them (docs/PROTOCOL.md §4.2-4.3): each frame cut into
  * 1000-byte type-1 slices, then one type-2 time packet; the sequence counts every datagram.
  */
 import * as fs from 'fs';

@@ -29,7 +29,7 @@ function frameIndexes(aus: readonly AccessUnit[]): number[] {
   return aus.map((au) => expected.findIndex((e) => e[e.length - 1].equals(au.nalus[au.nalus.length - 1])));
 }
 
-describe('preview: PreviewAssembler (PROTOCOL.md §4)', () => {
+describe('preview: PreviewAssembler (docs/PROTOCOL.md §4)', () => {
   const frames = clipFrames();
   const expected = clipAccessUnits();
   const clip = decodeAll(cameraDatagrams(frames));
@@ -161,7 +161,7 @@ describe('preview: PreviewAssembler (PROTOCOL.md §4)', () => {
     assert.deepEqual(at(0).slice(0, 2), [[15, 18000], [16, 27000]]);
     // -1: the time packet precedes its frame, so a frame carries the packet before the one closing it.
     assert.deepEqual(at(-1).slice(0, 2), [[15, 9000], [16, 18000]]);
-    // -2: what S1 effectively did (PROTOCOL.md §7 item 21).
+    // -2: what S1 effectively did (docs/PROTOCOL.md §7 item 21).
     assert.deepEqual(at(-2).slice(0, 2), [[15, 0], [16, 9000]]);
     // +1: a frame carries the packet after the one closing it; the last frame waits for one that never comes.
     const plus = at(1);

@@ -37,7 +37,7 @@ describe('preview: SequenceTracker (RFC 3550 A.1 rules on the 16-bit preview seq
   });
 });
 
-describe('preview: PreviewClock (elapsed ms -> 90 kHz, PROTOCOL.md §4.3)', () => {
+describe('preview: PreviewClock (elapsed ms -> 90 kHz, docs/PROTOCOL.md §4.3)', () => {
   it('is (elapsed * 90) mod 2^32 exactly', () => {
     const table: Array<[number, number]> = [
       [0, 0],

@@ -7,7 +7,7 @@ import { messageName, MessageType } from '../../../src/protocol/constants';
 import { VECTORS } from './vectors';
 import { randomBytes } from './random';
 
-describe('protocol: control messages (PROTOCOL.md §2.1, §8)', () => {
+describe('protocol: control messages (docs/PROTOCOL.md §2.1, §8)', () => {
   for (const v of VECTORS) {
     describe(v.name, () => {
       it('encodes to the documented bytes', () => {

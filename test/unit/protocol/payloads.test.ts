@@ -16,7 +16,7 @@ import { randomBytes } from './random';
 const XPRO2_WORDS = [1, 0, 0, 1, 1, 4, 0, 0, 0, 3, 0, 0, 0, 1, 1, 0, 0, 8, 0, 0];
 
 describe('protocol: payloads', () => {
-  describe('login (PROTOCOL.md §2.4)', () => {
+  describe('login (docs/PROTOCOL.md §2.4)', () => {
     it('puts the username at 0 and the password at 64, NUL padded', () => {
       const p = encodeLoginPayload('admin', '12345');
       assert.equal(p.length, 128);

@@ -4,7 +4,7 @@ import { decodePreviewDatagram, encodePreviewDatagram, encodeTimePayload } from 
 import { PreviewType } from '../../../src/protocol/constants';
 import { randomBytes } from './random';
 
-describe('protocol: preview datagrams (PROTOCOL.md §4, §8)', () => {
+describe('protocol: preview datagrams (docs/PROTOCOL.md §4, §8)', () => {
   it('decodes a 1008-byte data datagram', () => {
     const data = Buffer.concat([Buffer.from('00000001', 'hex'), Buffer.alloc(996, 7)]);
     const wire = encodePreviewDatagram(0x1234, PreviewType.H264, data);

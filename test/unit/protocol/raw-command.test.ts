@@ -4,7 +4,7 @@ import { RawCommandError, hexToBuffer, parseRawCommand, parseReplyOption, typeHe
 import type { RawCommandPart } from '../../../src/protocol/raw-command';
 import { randomBytes } from './random';
 
-describe('protocol: raw command (PROTOCOL.md §2.7.6)', () => {
+describe('protocol: raw command (docs/PROTOCOL.md §2.7.6)', () => {
   const good: Array<[string, unknown, number, string]> = [
     ['hex, type only', 'a034', 0xa034, ''],
     ['hex with payload', 'a03a01000000', 0xa03a, '01000000'],

@@ -1,4 +1,4 @@
-/** PROTOCOL.md §8 test vectors: one table drives encode, decode and the stream framing tests. */
+/** docs/PROTOCOL.md §8 test vectors: one table drives encode, decode and the stream framing tests. */
 import { MessageType } from '../../../src/protocol/constants';
 import { encodeLoginPayload, encodeRecordPayload, encodeFileListRequestPayload, encodeStartPreviewPayload } from '../../../src/protocol/payloads';
 import { encodeClockPayload } from '../../../src/protocol/clock';
@@ -8,7 +8,7 @@ export interface Vector {
   name: string;
   type: number;
   payload: Buffer;
-  wire: string; // hex as in PROTOCOL.md §8
+  wire: string; // hex as in docs/PROTOCOL.md §8
 }
 
 const login = encodeLoginPayload('admin', '12345');

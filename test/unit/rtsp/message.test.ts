@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { BadInputError } from '../../../src/errors';
 import { encodeInterleaved, RequestParser, serializeResponse, type ParsedItem } from '../../../src/rtsp/message';
 
-/** Requests as real clients send them (RTSP-CLIENTS.md §4-§5) and edge cases of RFC 2326 §6. */
+/** Requests as real clients send them (docs/RTSP-CLIENTS.md §4-§5) and edge cases of RFC 2326 §6. */
 const VALID: Array<{ name: string; raw: string; method: string; uri: string; headers: Record<string, string>; body?: string }> = [
   {
     name: 'ffmpeg OPTIONS',

@@ -1,6 +1,6 @@
 /**
  * buildSdp (RFC 4566, RFC 6184 §8.2.1): the exact text players read, line by line in RFC 4566 §5
- * order, for the RTSP server (RTSP-CLIENTS.md §7) and for the plain RTP relay (§6).
+ * order, for the RTSP server (docs/RTSP-CLIENTS.md §7) and for the plain RTP relay (§6).
  */
 import * as assert from 'node:assert/strict';
 import { BadInputError } from '../../../src/errors';
