@@ -33,6 +33,8 @@ export interface CameraSessionOptions {
   reconnectMinMs?: number;
   /** Back-off cap; defaults to 30 s. */
   reconnectMaxMs?: number;
+  /** Back-off cap while the camera is unreachable (refused, no route, no answer); defaults to 2 s. */
+  reconnectUnreachableMaxMs?: number;
   logger?: Logger;
   /** Uniform random source in [0, 1) for the back-off jitter; defaults to Math.random. */
   random?: () => number;
@@ -54,6 +56,7 @@ export interface ResolvedSessionOptions {
   reconnect: boolean;
   reconnectMinMs: number;
   reconnectMaxMs: number;
+  reconnectUnreachableMaxMs: number;
   logger: Logger;
   random: () => number;
   createConnection: (port: number, host: string) => net.Socket;
@@ -82,6 +85,7 @@ export function resolveSessionOptions(options: CameraSessionOptions): ResolvedSe
     reconnect: options.reconnect ?? SessionDefaults.reconnect,
     reconnectMinMs: duration('reconnectMinMs', options.reconnectMinMs, SessionDefaults.reconnectMinMs),
     reconnectMaxMs: duration('reconnectMaxMs', options.reconnectMaxMs, SessionDefaults.reconnectMaxMs),
+    reconnectUnreachableMaxMs: duration('reconnectUnreachableMaxMs', options.reconnectUnreachableMaxMs, SessionDefaults.reconnectUnreachableMaxMs),
     logger: options.logger ?? silentLogger,
     random: options.random ?? Math.random,
     createConnection: options.createConnection ?? ((p, h) => net.createConnection(p, h)),
