@@ -7,6 +7,7 @@ import type { Node, NodeAPI } from 'node-red';
 import { Defaults } from '../src/protocol';
 import { fileUrl } from '../src/http/download';
 import { CameraLink } from './lib/camera-link';
+import { registerDiscoverEndpoint } from './lib/discover-endpoint';
 import { createTranslator } from './lib/i18n';
 import { numberOr, portOr } from './lib/numbers';
 import type { CameraConfigDef, CameraConfigNode, CameraCredentials, SessionWaitOptions, StatusListener } from './lib/types';
@@ -15,6 +16,9 @@ import type { CameraConfigDef, CameraConfigNode, CameraCredentials, SessionWaitO
 const DEFAULT_TIMEOUT_MS = 5000;
 
 export = function (RED: NodeAPI): void {
+  // The Search button of this node's dialog (nodes/lib/discover-endpoint.ts).
+  registerDiscoverEndpoint(RED);
+
   function ActionCamConfigNode(this: CameraConfigNode, def: CameraConfigDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
@@ -28,8 +32,8 @@ export = function (RED: NodeAPI): void {
     const link = new CameraLink({
       t,
       preview: { port: previewPort },
-      // connect, then log in: each may take the full timeout
-      readyTimeoutMs: 2 * timeoutMs,
+      // The wait the dialog shows is the wait a trigger gets for a logged-in camera (issue 9).
+      readyTimeoutMs: timeoutMs,
       warn: (message) => node.warn(message),
       session: {
         host,

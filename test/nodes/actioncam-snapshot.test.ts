@@ -43,7 +43,22 @@ describe('actioncam-snapshot node', () => {
     assert.deepEqual(msg.file, { path: added.path, name: added.name, size: added.size, url: `http://127.0.0.1:${cam.addr.httpPort}${added.path}` });
     assert.equal(msg.topic, 't');
     await waitUntil(() => statusTexts(statuses).includes('capturing'), 1000, 'status "capturing"');
-    await waitUntil(() => statusTexts(statuses).at(-1) === 'ready', 1000, 'status back to "ready"');
+    await waitUntil(() => statusTexts(statuses).at(-1) === added.name, 1000, 'the file name as the status');
+  });
+
+  it('shows the file name of the last still until the camera link changes', async () => {
+    await load();
+    const { out, statuses } = collectors();
+    helper.getNode('n1').receive({});
+    const first = (await out.next()).payload as { name: string };
+    helper.getNode('n1').receive({});
+    const second = (await out.next()).payload as { name: string };
+    assert.notEqual(first.name, second.name);
+    await waitUntil(() => statusTexts(statuses).at(-1) === second.name, 1000, 'the second file name');
+    const shown = statuses.messages.at(-1)!.status as { fill: string; shape: string };
+    assert.deepEqual([shown.fill, shown.shape], ['green', 'dot']);
+    cam.sim.dropConnections();
+    await waitUntil(() => statusTexts(statuses).at(-1) === 'ready', 5000, 'the link state again after a reconnect');
   });
 
   it('fails once with a clear timeout when the camera is too slow, and shows a red status', async () => {
