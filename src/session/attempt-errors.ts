@@ -15,9 +15,17 @@ export function noAcceptError(peer: string, waitedMs: number): LoginRejectedErro
   );
 }
 
-/** A bounded connect() ran out of time: what is still missing in `state`. */
+/**
+ * A bounded connect() ran out of time: what is still missing in `state`. While the back-off still
+ * runs (a retry is never sooner than reconnectMinMs after a failure), that is the latest failure:
+ * the same error again (same class, message and cause), so the caller reads why, not "timeout".
+ */
 export function attemptTimeoutError(peer: string, state: SessionState, waitedMs: number, last: ActionCamError | undefined): ActionCamError {
   if (state === 'connecting') return new UnreachableError(`${peer} unreachable: no TCP connection within ${seconds(waitedMs)} s`);
   if (state === 'loggingIn') return noAcceptError(peer, waitedMs);
-  return new TimeoutError(`${peer} not ready within ${seconds(waitedMs)} s (state ${state}${last ? `; last error: ${last.message}` : ''})`);
+  if (last) {
+    const Kind = last.constructor as new (message: string, cause?: unknown) => ActionCamError;
+    return new Kind(last.message, (last as { cause?: unknown }).cause);
+  }
+  return new TimeoutError(`${peer} not ready within ${seconds(waitedMs)} s (state ${state})`);
 }

@@ -126,7 +126,7 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
    * keeps retrying in the background after that rejection. In 'reconnecting' it reports the next
    * attempt. The signal only abandons this wait; close() stops the session. With `timeoutMs` the
    * wait ends by then with the error of what is still missing (no TCP connection: UnreachableError;
-   * no login accept: LoginRejectedError; the back-off still running: TimeoutError).
+   * no login accept: LoginRejectedError; the back-off still running: the failure it follows).
    */
   connect(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
     if (this.sessionState === 'closed') return Promise.reject(this.closedError());
