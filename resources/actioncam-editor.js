@@ -167,10 +167,13 @@
     function cameraSearch(node) {
         var button = $('#actioncam-config-search');
         var list = $('#actioncam-config-search-list');
+        var results = $('#actioncam-config-search-results');
         var status = $('#actioncam-config-search-status');
+        var message = $('#actioncam-config-search-message');
         var found = [];
         function say(key, vars) {
-            status.text(node._(CONFIG + '.search.' + key, vars || {}));
+            status.text(key ? node._(CONFIG + '.search.' + key, vars || {}) : '');
+            message.toggle(Boolean(key));
         }
         button.on('click', function (event) {
             event.preventDefault();
@@ -181,7 +184,8 @@
                 timeout: 3000
             };
             button.prop('disabled', true);
-            list.empty().hide();
+            list.empty();
+            results.hide();
             found = [];
             say('searching');
             $.ajax({ url: 'actioncam/discover', data: query, dataType: 'json', timeout: 15000 })
@@ -196,8 +200,8 @@
                         var text = camera.address + (camera.serial ? ' · ' + camera.serial : '');
                         $('<option></option>').val(String(i)).text(text).appendTo(list);
                     });
-                    list.show();
-                    say('found', { count: found.length });
+                    results.show();
+                    say('');
                 })
                 .fail(function (xhr) {
                     var error = (xhr.responseJSON && xhr.responseJSON.error) || xhr.statusText || String(xhr.status);
