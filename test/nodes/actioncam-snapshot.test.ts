@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import configModule = require('../../nodes/actioncam-config');
 import snapshotModule = require('../../nodes/actioncam-snapshot');
-import { activeResources, collectors, helper, leakedResources, simulatorPerTest, statusTexts, waitUntil } from '../helpers/node-red';
+import { CREDENTIALS, actionFlow, activeResources, collectors, configNode, deadCamera, helper, leakedResources, loadFlow, simulatorPerTest, statusTexts, waitUntil } from '../helpers/node-red';
 
 const NODES = [configModule, snapshotModule];
 
@@ -74,6 +74,22 @@ describe('actioncam-snapshot node', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(caught.messages.length, 1);
     assert.equal(out.messages.length, 0);
+  });
+
+  it('a timeout before the camera answered says the camera was not ready, with the link\'s state', async () => {
+    const dead = await deadCamera();
+    try {
+      await helper.unload();
+      await loadFlow(NODES, actionFlow({ type: 'actioncam-snapshot', camera: 'c1', download: false, timeout: 300 }, configNode(dead.port, 80, { timeout: 60_000 })), CREDENTIALS);
+      const { out, caught } = collectors();
+      helper.getNode('n1').receive({ topic: 'still' });
+      const err = await caught.next(3000);
+      assert.equal((err.error as { message: string }).message, 'TimeoutError: the snapshot did not finish within 0.3 s: the camera was not ready (connecting)');
+      assert.equal(out.messages.length, 0);
+    } finally {
+      await helper.unload();
+      await dead.stop();
+    }
   });
 
   it('leaves no sockets or timers behind after unload', async () => {
