@@ -6,8 +6,8 @@
  * It sits behind Node-RED's admin authentication (RED.auth.needsPermission, docs/NODE-RED.md §1):
  * searching sends datagrams from the Node-RED host, so it takes the permission to edit a camera
  * ("actioncam-config.write"), which a read-only editor user does not have. Everything is bounded
- * (DESIGN.md rule 12): an IPv4 target only (no name lookups), at most MAX_PORTS ports, a timeout
- * within [MIN_TIMEOUT_MS, MAX_TIMEOUT_MS], and one search at a time per Node-RED (a second gets 429).
+ * (docs/DESIGN.md rule 12): an IPv4 target only (no name lookups), at most maxPorts ports, a timeout
+ * within [minTimeoutMs, maxTimeoutMs], and one search at a time per Node-RED (a second gets 429).
  * A request that goes away (the dialog closed) aborts its search.
  */
 import * as net from 'net';

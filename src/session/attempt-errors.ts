@@ -7,7 +7,7 @@ import { LoginRejectedError, TimeoutError, UnreachableError, type ActionCamError
 import { seconds } from './format';
 import type { SessionState } from './session-types';
 
-/** No LOGIN_ACCEPT: a wrong password and a camera held by another client look the same (PROTOCOL.md §2.6). */
+/** No LOGIN_ACCEPT: a wrong password and a camera held by another client look the same (docs/PROTOCOL.md §2.6). */
 export function noAcceptError(peer: string, waitedMs: number): LoginRejectedError {
   return new LoginRejectedError(
     `login rejected or camera busy: no accept within ${seconds(waitedMs)} s from ${peer} ` +
