@@ -696,4 +696,32 @@ describe('e2e: the nodes in the Node-RED editor (Chromium)', function () {
     }
     assertNoBrowserErrors('import, deploy and run');
   });
+
+  it('shows the German palette labels and help in a German browser', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1400, height: 860 }, locale: 'de-DE' });
+    const german = await context.newPage();
+    german.setDefaultTimeout(WAIT_MS);
+    try {
+      await german.goto(nodeRed!.url, { waitUntil: 'load' });
+      await german.waitForFunction(() => typeof RED !== 'undefined' && RED.workspaces?.active() && document.querySelector('.red-ui-palette-node[data-palette-type="actioncam-snapshot"]'), undefined, {
+        timeout: 60000,
+      });
+      // (the palette breaks a long label at spaces and dashes: read the label it was given)
+      const label = await german.locator(`${CATEGORY_ID} .red-ui-palette-node[data-palette-type="actioncam-snapshot"]`).getAttribute('data-palette-label');
+      assert.equal(label, 'Kamera-Foto');
+      for (const [type, title, section] of [
+        ['actioncam-snapshot', 'Kamera-Foto', 'Eingaben'],
+        ['actioncam-config', 'Action-Kamera', 'Eigenschaften'],
+      ]) {
+        await german.evaluate((t) => RED.sidebar.help.show(t), type);
+        await german.waitForFunction((expected) => document.querySelector('.red-ui-sidebar-help-stack .red-ui-help-title')?.textContent === expected, title, { timeout: WAIT_MS });
+        const help = german.locator('.red-ui-sidebar-help-stack div.red-ui-help').last();
+        const headings = (await help.locator('h3').allInnerTexts()).map((h) => h.trim());
+        assert.ok(headings.includes(section), `${type}: German help with "${section}" (${headings.join(', ')})`);
+      }
+      await german.screenshot({ path: path.join(artifacts, 'help-de-actioncam-config.png') });
+    } finally {
+      await context.close();
+    }
+  });
 });
