@@ -107,11 +107,6 @@ export class RelayRunner {
     return this.preview?.fps ?? 0;
   }
 
-  /** Whether the camera's video flows into the running relay. */
-  get streaming(): boolean {
-    return this.current === 'running' && this.flowing;
-  }
-
   /**
    * Starts serving; resolves with the "started" event when video flows already, else "waiting" (and
    * "started" follows through onEvent). Rejects with a clear error.
