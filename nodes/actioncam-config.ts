@@ -8,8 +8,9 @@ import { SessionDefaults } from '../src/session/defaults';
 import { Defaults } from '../src/protocol';
 import { fileUrl } from '../src/http/download';
 import { CameraLink } from './lib/camera-link';
+import { registerDiscoverEndpoint } from './lib/discover-endpoint';
 import { createTranslator } from './lib/i18n';
-import { MAX_TIMER_MS, editorTimeout } from './lib/durations';
+import { editorTimeout } from './lib/durations';
 import { toError } from './lib/errors';
 import { portOr } from './lib/numbers';
 import type { CameraConfigDef, CameraConfigNode, CameraCredentials, SessionWaitOptions, StatusListener } from './lib/types';
@@ -18,6 +19,9 @@ import type { CameraConfigDef, CameraConfigNode, CameraCredentials, SessionWaitO
 const DEFAULT_TIMEOUT_MS = SessionDefaults.requestTimeoutMs;
 
 export = function (RED: NodeAPI): void {
+  // The Search button of this node's dialog (nodes/lib/discover-endpoint.ts).
+  registerDiscoverEndpoint(RED);
+
   function ActionCamConfigNode(this: CameraConfigNode, def: CameraConfigDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
@@ -40,8 +44,8 @@ export = function (RED: NodeAPI): void {
       t,
       preview: { port: previewPort },
       settingsError,
-      // connect, then log in: each may take the full timeout (and a timer holds at most 2^31-1 ms)
-      readyTimeoutMs: Math.min(2 * timeoutMs, MAX_TIMER_MS),
+      // The wait the dialog shows is the wait a trigger gets for a logged-in camera (issue 9).
+      readyTimeoutMs: timeoutMs,
       warn: (message) => node.warn(message),
       session: {
         host,

@@ -1,7 +1,7 @@
 /**
  * actioncam-discover: broadcasts the discovery probe and collects every camera that answers.
  * msg.payload = [{address, port, serial?, raw}], [] when none answered within the timeout.
- * Needs no config node.
+ * Needs no config node. Status after a search: green "found 2" or yellow "none found".
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { discover, DiscoveryDefaults } from '../src/discovery/discover';
@@ -54,6 +54,7 @@ export = function (RED: NodeAPI): void {
         throw new BadInputError(t('errors.badAddress', { value: describeValue(address) }));
       }
       board.show(activityStatus(t, 'status.searching'));
+      let found: number | undefined;
       try {
         const cameras = await discover({
           address: address?.trim() || DEFAULT_ADDRESS,
@@ -61,10 +62,13 @@ export = function (RED: NodeAPI): void {
           timeoutMs,
           signal,
         });
+        found = cameras.length;
         msg.payload = cameras;
         return msg;
       } finally {
-        board.clear();
+        if (found === undefined) board.clear();
+        else if (found > 0) board.result({ fill: 'green', shape: 'dot', text: t('status.found', { count: found }) });
+        else board.result({ fill: 'yellow', shape: 'ring', text: t('status.noneFound') });
       }
     });
 

@@ -2,8 +2,9 @@
  * actioncam-record: starts and stops recording (A03A -> A03B), optionally stopping by itself after
  * a duration that each new start trigger pushes back.
  * Input: msg.payload "start" | "stop" | "toggle" | true | false (or a fixed action), msg.duration
- * (seconds) overriding the editor's. Output: msg.payload = {recording, action}; when the auto-stop
- * fires, a copy of the last start msg with payload {recording: false, action: "auto-stop"}.
+ * (seconds) overriding the editor's. Output 1: msg.payload = {recording, action} for each input.
+ * Output 2: when the auto-stop fires, a copy of the last start msg with payload {recording: false,
+ * action: "auto-stop"} — on its own output, so it cannot re-trigger what follows output 1 (issue 9).
  * A node closed while its auto-stop is armed stops the recording first.
  */
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
@@ -49,7 +50,7 @@ export = function (RED: NodeAPI): void {
           board.clear();
           const out = RED.util.cloneMessage(trigger);
           out.payload = { recording: false, action: 'auto-stop' };
-          node.send(out);
+          node.send([null, out]);
         } catch (err) {
           if (closing.aborted) return;
           timer.stop();

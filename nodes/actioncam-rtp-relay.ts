@@ -3,10 +3,12 @@
  * as plain RTP to one host:port with its SDP (mode "rtp").
  *
  * Input msg.payload "start" | "stop" | "stats" (or true / false): msg.payload = the relay event
- * {event, mode, url | sdp, clients, stats}. By itself (not for an input) the node sends the
- * "started" event of an automatic start, a "clients" event when a player comes or goes, and an
- * "sdp" event when the stream's parameter sets change. Status: "3 viewers · 15 fps". The engine is
- * src/relay/runner.ts, which `actioncam relay` / `actioncam rtsp` run as well.
+ * {event, mode, url | sdp, clients, stats}. A start answers "waiting" until the camera's video flows,
+ * then the node sends "started" by itself (and "waiting" again if the video stops). By itself it also
+ * sends the event of an automatic start, "clients" when a player comes or goes, and "sdp" when the
+ * stream's parameter sets change. Status: "3 viewers · 15 fps", "waiting for the camera" (or the
+ * link's own failure), "stopped" after a stop. The engine is src/relay/runner.ts, which
+ * `actioncam relay` / `actioncam rtsp` run as well.
  */
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { BadInputError } from '../src/errors';
@@ -69,8 +71,12 @@ export = function (RED: NodeAPI): void {
 
       const showRunning = (): void => {
         const fps = Math.round(runner.fps);
-        if (fps === 0) board.show({ fill: 'yellow', shape: 'ring', text: t('status.waitingVideo') });
-        else if (settings.mode === 'rtp') board.show({ fill: 'green', shape: 'dot', text: t('status.streaming', { fps }) });
+        if (fps === 0) {
+          // No video: while the link itself fails or reconnects, its status says why (nodes/lib/link-status.ts).
+          const link = board.sessionStatus.fill;
+          if (link === 'red' || link === 'yellow') board.clear();
+          else board.show({ fill: 'yellow', shape: 'ring', text: t('status.waitingCamera') });
+        } else if (settings.mode === 'rtp') board.show({ fill: 'green', shape: 'dot', text: t('status.streaming', { fps }) });
         else board.show({ fill: 'green', shape: 'dot', text: t(runner.clients === 1 ? 'status.viewer' : 'status.viewers', { count: runner.clients, fps }) });
       };
       const running = (): void => {
@@ -78,10 +84,11 @@ export = function (RED: NodeAPI): void {
         showRunning();
         refresh = setInterval(showRunning, STATUS_REFRESH_MS);
       };
-      const stopped = (): void => {
+      const stopped = (shown: boolean): void => {
         clearInterval(refresh);
         refresh = undefined;
-        board.clear();
+        if (shown) board.show({ fill: 'grey', shape: 'ring', text: t('status.stopped') });
+        else board.clear();
       };
 
       const start = async (): Promise<RelayEvent> => {
@@ -91,7 +98,7 @@ export = function (RED: NodeAPI): void {
           running();
           return event;
         } catch (err) {
-          stopped();
+          stopped(false);
           throw err;
         }
       };
@@ -113,7 +120,7 @@ export = function (RED: NodeAPI): void {
           if (command === 'start') event = await start();
           else if (command === 'stop') {
             event = await runner.stop();
-            stopped();
+            stopped(true);
           } else event = runner.describe('stats');
           msg.payload = event;
           return msg;

@@ -1,7 +1,7 @@
 /**
  * actioncam-snapshot: takes a still (A038 -> A039) and finds the new file in the card's list.
  * msg.payload = {path, name, size, url}; with "download" on, msg.payload = the JPEG as a Buffer,
- * msg.file = that object and msg.contentType = "image/jpeg".
+ * msg.file = that object and msg.contentType = "image/jpeg". The status then shows the file name.
  */
 import type { Node, NodeAPI } from 'node-red';
 import { downloadToBuffer } from '../src/http/download';
@@ -30,13 +30,22 @@ export = function (RED: NodeAPI): void {
     setupCameraNode(RED, this, def, ({ t, board, camera }, { timeoutMs }) => ({
       input: async (msg, signal) => {
         board.show(activityStatus(t, 'status.capturing'));
+        let connected = false;
+        let taken: string | undefined;
+        let shown = false;
+        // Out of time before the camera answered: say so, with the link's state, not just "timeout".
+        const timeoutText = (): string =>
+          connected
+            ? t('errors.snapshotTimeout', { seconds: timeoutMs / 1000 })
+            : t('errors.snapshotTimeoutLink', { seconds: timeoutMs / 1000, link: String(board.sessionStatus.text ?? '') });
         try {
-          const timeoutText = t('errors.snapshotTimeout', { seconds: timeoutMs / 1000 });
-          return await withDeadline(signal, timeoutMs, timeoutText, async (deadline) => {
+          const result = await withDeadline(signal, timeoutMs, timeoutText, async (deadline) => {
             const { session, config } = await camera.connect(deadline);
+            connected = true;
             const entry = await takeStill(session, { signal: deadline });
             if (!entry) throw new ProtocolError(t('errors.noNewPhoto', { camera: session.host }));
             const file = toCameraFile(entry, config);
+            taken = file.name;
             if (!download) {
               msg.payload = file;
               return msg;
@@ -54,8 +63,11 @@ export = function (RED: NodeAPI): void {
             msg.contentType = 'image/jpeg';
             return msg;
           });
+          board.result({ fill: 'green', shape: 'dot', text: t('status.still', { name: taken ?? '' }) });
+          shown = true;
+          return result;
         } finally {
-          board.clear();
+          if (!shown) board.clear();
         }
       },
     }), (t: Translate) => ({ timeoutMs: editorTimeout(t, def.timeout, DEFAULT_TIMEOUT_MS) }));

@@ -108,6 +108,126 @@
         return this.name ? 'node_label_italic' : '';
     }
 
+    var CONFIG = 'actioncam-config';
+
+    /** The cameras (actioncam-config nodes) a node on the current tab can use, as Node-RED's picker lists them. */
+    function cameras() {
+        var tab = RED.workspaces.active();
+        var found = [];
+        RED.nodes.eachConfig(function (n) {
+            if (n.type === CONFIG && (!n.z || n.z === tab)) { found.push(n); }
+        });
+        return found;
+    }
+
+    /**
+     * onadd of every node with a camera: a new node uses the camera when exactly one exists, rather
+     * than starting at "none" (issue 9). Dropped from the palette the node is not added yet (Node-RED
+     * counts it as a user when it is); pasted, it is, so it is counted here.
+     */
+    function pickOnlyCamera() {
+        if (this.camera) { return; }
+        var found = cameras();
+        if (found.length !== 1) { return; }
+        this.camera = found[0].id;
+        if (RED.nodes.node(this.id) && typeof RED.nodes.updateConfigNodeUsers === 'function') {
+            RED.nodes.updateConfigNodeUsers(this);
+        }
+    }
+
+    /** "6666", " 06666 " and 6666 are the same port; empty is the default 6666. */
+    function samePort(a, b) {
+        var norm = function (p) { return String(p === undefined || p === null || String(p).trim() === '' ? 6666 : p).trim().replace(/^0+(?=\d)/, ''); };
+        return norm(a) === norm(b);
+    }
+
+    /**
+     * The camera dialog warns while another camera config node has the same host and port: the camera
+     * takes one client, so two config nodes for it lock each other out ("login rejected or camera busy").
+     */
+    function warnDuplicate(node) {
+        var tip = $('#actioncam-config-duplicate');
+        function check() {
+            var host = String($('#node-config-input-host').val() || '').trim().toLowerCase();
+            var port = $('#node-config-input-port').val();
+            var other = null;
+            RED.nodes.eachConfig(function (n) {
+                if (other || n.type !== CONFIG || n.id === node.id) { return; }
+                if (String(n.host || '').trim().toLowerCase() === host && samePort(n.port, port)) { other = n; }
+            });
+            if (!other || !host) {
+                tip.hide();
+                return;
+            }
+            var label = RED.utils.getNodeLabel ? RED.utils.getNodeLabel(other, other.id) : (other.name || other.id);
+            tip.text(node._(CONFIG + '.tip.duplicate', { name: label, address: host + ':' + String(port || 6666).trim() })).show();
+        }
+        $('#node-config-input-host, #node-config-input-port').on('change keyup input', check);
+        check();
+    }
+
+    /**
+     * The Search button of the camera dialog: asks the runtime (GET actioncam/discover, relative to
+     * the editor, so under httpAdminRoot and with the editor's login) and offers the cameras that
+     * answered; picking one fills Host, and Name from its serial when Name is empty.
+     */
+    function cameraSearch(node) {
+        var button = $('#actioncam-config-search');
+        var list = $('#actioncam-config-search-list');
+        var results = $('#actioncam-config-search-results');
+        var status = $('#actioncam-config-search-status');
+        var message = $('#actioncam-config-search-message');
+        var found = [];
+        function say(key, vars) {
+            status.text(key ? node._(CONFIG + '.search.' + key, vars || {}) : '');
+            message.toggle(Boolean(key));
+        }
+        button.on('click', function (event) {
+            event.preventDefault();
+            if (button.prop('disabled')) { return; }
+            var query = {
+                address: String($('#actioncam-config-search-address').val() || '').trim() || '255.255.255.255',
+                ports: String($('#actioncam-config-search-ports').val() || '').trim() || '22600,21600',
+                timeout: 3000
+            };
+            button.prop('disabled', true);
+            list.empty();
+            results.hide();
+            found = [];
+            say('searching');
+            $.ajax({ url: 'actioncam/discover', data: query, dataType: 'json', timeout: 15000 })
+                .done(function (cameras) {
+                    found = $.isArray(cameras) ? cameras : [];
+                    if (found.length === 0) {
+                        say('none');
+                        return;
+                    }
+                    $('<option value=""></option>').text(node._(CONFIG + '.search.pick', { count: found.length })).appendTo(list);
+                    found.forEach(function (camera, i) {
+                        var text = camera.address + (camera.serial ? ' · ' + camera.serial : '');
+                        $('<option></option>').val(String(i)).text(text).appendTo(list);
+                    });
+                    results.show();
+                    say('');
+                })
+                .fail(function (xhr) {
+                    var error = (xhr.responseJSON && xhr.responseJSON.error) || xhr.statusText || String(xhr.status);
+                    say('failed', { error: error });
+                })
+                .always(function () {
+                    button.prop('disabled', false);
+                });
+        });
+        list.on('change', function () {
+            var camera = found[Number(list.val())];
+            if (list.val() === '' || !camera) { return; }
+            $('#node-config-input-host').val(camera.address).trigger('change');
+            var name = $('#node-config-input-name');
+            if (!String(name.val() || '').trim() && camera.serial) { name.val(camera.serial); }
+            say('picked', { address: camera.address });
+        });
+    }
+
     root.ActionCamEditor = {
         patterns: patterns,
         dialogValue: dialogValue,
@@ -115,6 +235,9 @@
         typedInput: typedInput,
         tickUnset: tickUnset,
         paletteLabel: paletteLabel,
-        labelStyle: labelStyle
+        labelStyle: labelStyle,
+        pickOnlyCamera: pickOnlyCamera,
+        warnDuplicate: warnDuplicate,
+        cameraSearch: cameraSearch
     };
 })(window);

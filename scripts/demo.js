@@ -2,11 +2,16 @@
 // `npm start` (after the build): a camera simulator on 127.0.0.1 plus Node-RED 4 with this package
 // installed and a demo flow that uses every node. Everything stays on 127.0.0.1; Ctrl+C stops both.
 //
+// The user's flows are never overwritten (issue 9): the demo tab is added to flows.json only when it
+// is missing, and `npm start -- --reset-demo` puts a fresh copy of it back; other tabs stay as they
+// are (scripts/demo-merge.js). Before flows.json is changed, the previous file is kept as flows.json.bak.
+//
 // Environment (all optional): ACTIONCAM_DEMO_PORT (editor port, default 1880; 0 = every port chosen
 // by the system, for tests), ACTIONCAM_DEMO_DIR (Node-RED user dir, default .node-red-demo/),
 // ACTIONCAM_DIST (the build to run, as for scripts/build.js).
 'use strict';
 const { spawn } = require('child_process');
+const { mergeDemo, parseFlows, pointAtSimulator } = require('./demo-merge');
 const dgram = require('dgram');
 const fs = require('fs');
 const http = require('http');
@@ -23,6 +28,9 @@ const CREDENTIAL_SECRET = 'actioncam-demo-not-a-secret';
 const READY_TIMEOUT_MS = 60000;
 const STOP_TIMEOUT_MS = 20000;
 
+const USAGE = 'usage: npm start [-- --reset-demo]   (--reset-demo: put a fresh copy of the demo tab back; your other tabs are kept)';
+const args = process.argv.slice(2);
+const resetDemo = args.includes('--reset-demo');
 const ephemeral = process.env.ACTIONCAM_DEMO_PORT === '0';
 const wanted = {
   ui: Number(process.env.ACTIONCAM_DEMO_PORT || 1880),
@@ -155,7 +163,7 @@ function installPackage() {
 }
 
 /** scripts/demo-flows.json with the ports actually in use; nodes whose type is not built are left out. */
-function writeFlow(ports, addresses) {
+function demoFlow(run) {
   let flow = JSON.parse(fs.readFileSync(path.join(__dirname, 'demo-flows.json'), 'utf8'));
   const built = (type) => fs.existsSync(path.join(dist, 'nodes', `${type}.js`));
   const dropped = new Set(flow.filter((n) => n.type.startsWith('actioncam-') && !built(n.type)).map((n) => n.id));
@@ -171,17 +179,61 @@ function writeFlow(ports, addresses) {
     flow = flow.filter((n) => !dropped.has(n.id));
     for (const n of flow) if (n.wires) n.wires = n.wires.map((port) => port.filter((id) => !dropped.has(id)));
   }
-  for (const node of flow) {
-    if (node.type === 'actioncam-config') {
-      Object.assign(node, { host: HOST, port: addresses.controlPort, httpPort: addresses.httpPort, previewPort: ports.preview });
-    } else if (node.type === 'actioncam-discover') {
-      Object.assign(node, { address: HOST, addressType: 'str', ports: addresses.discoveryPorts.join(',') });
-    } else if (node.type === 'actioncam-rtp-relay') {
-      Object.assign(node, { bind: HOST, rtspPort: ports.rtsp, name: rtspUrl(ports) });
+  return flow.map((node) => pointAtSimulator(node, run));
+}
+
+/** What the demo's nodes need to know of this run (scripts/demo-merge.js). */
+function runAddresses(ports, addresses) {
+  return {
+    host: HOST,
+    controlPort: addresses.controlPort,
+    httpPort: addresses.httpPort,
+    previewPort: ports.preview,
+    discoveryPorts: addresses.discoveryPorts,
+    rtspPort: ports.rtsp,
+    rtspUrl: rtspUrl(ports),
+  };
+}
+
+/**
+ * Puts the demo tab into flows.json without losing anything of the user's (see the top of this file);
+ * returns the flow Node-RED will run and what was done, for the banner.
+ */
+function writeFlow(ports, addresses) {
+  const file = path.join(userDir, 'flows.json');
+  const run = runAddresses(ports, addresses);
+  const demo = demoFlow(run);
+  let existing;
+  if (fs.existsSync(file)) {
+    const text = fs.readFileSync(file, 'utf8');
+    try {
+      existing = text.trim() === '' ? [] : parseFlows(text);
+    } catch (err) {
+      if (!resetDemo) fail(`${file} cannot be read: ${err.message}. Nothing was changed. Fix or move the file, or run 'npm start -- --reset-demo' to set it aside as flows.json.bak and start with the demo tab.`);
+      existing = undefined;
     }
   }
-  fs.writeFileSync(path.join(userDir, 'flows.json'), `${JSON.stringify(flow, null, 2)}\n`);
-  return flow;
+  const { flows, outcome, changed } = mergeDemo(existing, demo, run, { reset: resetDemo });
+  if (changed) {
+    if (fs.existsSync(file)) fs.copyFileSync(file, `${file}.bak`);
+    fs.writeFileSync(file, `${JSON.stringify(flows, null, 2)}\n`);
+  }
+  return { flow: flows, outcome, backedUp: changed && existing !== undefined };
+}
+
+/** The banner's line about flows.json. */
+function flowsNote({ outcome, backedUp }) {
+  const kept = backedUp ? ' (the previous file is flows.json.bak)' : '';
+  switch (outcome) {
+    case 'created':
+      return 'new flows.json with the demo tab "actioncam demo"';
+    case 'added':
+      return `your flows are kept; the demo tab "actioncam demo" was missing and is added${kept}`;
+    case 'restored':
+      return `your flows are kept; the demo tab "actioncam demo" is restored (--reset-demo)${kept}`;
+    default:
+      return `your flows are kept as they are${kept}; 'npm start -- --reset-demo' restores the demo tab`;
+  }
 }
 
 /** How to run the CLI from here: relative when inside the current folder, else absolute. */
@@ -227,6 +279,8 @@ async function whenReady(port, child) {
 }
 
 async function main() {
+  const unknown = args.filter((a) => a !== '--reset-demo');
+  if (unknown.length > 0) fail(`unknown argument ${unknown.join(' ')}\n${USAGE}`);
   if (!fs.existsSync(path.join(dist, 'src', 'simulator', 'index.js')) || !fs.existsSync(path.join(dist, 'nodes'))) {
     fail(`no build in ${dist}: run 'npm run build' first (npm start does)`);
   }
@@ -235,7 +289,8 @@ async function main() {
   fs.mkdirSync(userDir, { recursive: true });
   writeSettings(ports.ui);
   installPackage();
-  const flow = writeFlow(ports, addresses);
+  const written = writeFlow(ports, addresses);
+  const { flow } = written;
 
   const redJs = require.resolve('node-red/red.js', { paths: [root] });
   const child = spawn(process.execPath, [redJs, '--userDir', userDir], { cwd: userDir, stdio: 'inherit' });
@@ -277,6 +332,7 @@ async function main() {
   const relay = flow.some((n) => n.type === 'actioncam-rtp-relay');
   log('');
   log(`Node-RED editor:  http://${HOST}:${ports.ui}/   (flow "actioncam demo")`);
+  log(`flows:            ${flowsNote(written)}`);
   if (types) log(`actioncam nodes:  ${types.join(', ')}`);
   log(`camera simulator: control ${addresses.host}:${addresses.controlPort}, files http://${addresses.host}:${addresses.httpPort}/, ` +
     `discovery UDP ${addresses.discoveryPorts.join(',')}, preview to UDP ${ports.preview}`);

@@ -2,35 +2,29 @@
  * Node status texts (docs/NODES.md "Runtime behaviour") and the per-node status board.
  *
  * A node's status has two layers: the shared session's state, pushed by the config node, and an
- * overlay the node sets itself (an activity such as "recording 12 s", or a failure). The overlay
- * wins while it is there; a failure is dropped as soon as the session state changes or the next
- * input succeeds, so one failed command does not leave a node red for ever.
+ * overlay the node sets itself (an activity such as "recording 12 s", a result such as the name of
+ * the last still, or a failure). The overlay wins while it is there; a failure or a result is dropped
+ * as soon as the session state changes (and a failure when the next input succeeds), so one failed
+ * command does not leave a node red for ever. An activity shown again unchanged (a periodic refresh)
+ * is not sent again, so Status nodes hear of its changes only.
  */
 import type { Node, NodeStatus } from 'node-red';
 import type { SessionState } from '../../src/session/camera-session';
 import type { Translate } from './i18n';
 import { reasonKey } from './errors';
+import { linkFailureStatus, linkStatus } from './link-status';
 
-export function sessionStatus(t: Translate, state: SessionState, error?: unknown): NodeStatus {
-  switch (state) {
-    case 'connecting':
-    case 'loggingIn':
-      return { fill: 'yellow', shape: 'ring', text: t('status.connecting') };
-    case 'reconnecting':
-      return { fill: 'yellow', shape: 'ring', text: t('status.reconnecting') };
-    case 'ready':
-      return { fill: 'green', shape: 'dot', text: t('status.ready') };
-    case 'closed':
-      return { fill: 'grey', shape: 'ring', text: t('status.stopped') };
-    case 'idle':
-    default:
-      return error === undefined ? { fill: 'grey', shape: 'ring', text: t('status.idle') } : errorStatus(t, error);
-  }
+/** The session's state as a status (nodes/lib/link-status.ts words it). */
+export function sessionStatus(t: Translate, state: SessionState, error?: unknown, retryInMs?: number): NodeStatus {
+  return linkStatus(t, { state, error, retryInMs });
 }
 
-/** Red ring "error: <short reason>"; the full message goes to the Catch node. */
+/**
+ * Red ring for a failure: a connection failure in the link's own words ("unreachable: connection
+ * refused"), anything else as "error: <short reason>"; the full message goes to the Catch node.
+ */
 export function errorStatus(t: Translate, error: unknown): NodeStatus {
-  return { fill: 'red', shape: 'ring', text: t('status.error', { reason: t(`status.reason.${reasonKey(error)}`) }) };
+  return linkFailureStatus(t, error) ?? { fill: 'red', shape: 'ring', text: t('status.error', { reason: t(`status.reason.${reasonKey(error)}`) }) };
 }
 
 export function activityStatus(t: Translate, key: string, vars?: Record<string, string | number>): NodeStatus {
@@ -44,7 +38,7 @@ export function downloadStatus(t: Translate, received: number, total: number | u
   return activityStatus(t, 'status.downloading', { percent });
 }
 
-type Overlay = { kind: 'activity' | 'failure'; status: NodeStatus };
+type Overlay = { kind: 'activity' | 'result' | 'failure'; status: NodeStatus };
 
 export class StatusBoard {
   private base: NodeStatus = {};
@@ -58,12 +52,24 @@ export class StatusBoard {
   /** The session state changed (called by the config node through register()). */
   readonly session = (status: NodeStatus): void => {
     this.base = status;
-    if (this.overlay && this.overlay.kind === 'failure') this.overlay = undefined;
+    if (this.overlay && this.overlay.kind !== 'activity') this.overlay = undefined;
     this.render();
   };
 
+  /** The session's status as last pushed (what shows when there is no overlay). */
+  get sessionStatus(): NodeStatus {
+    return this.base;
+  }
+
+  /** Shows the outcome of the last input (e.g. the still's file name) until the session state changes. */
+  result(status: NodeStatus): void {
+    this.overlay = { kind: 'result', status };
+    this.render();
+  }
+
   /** Shows an activity over the session state until clear(). */
   show(status: NodeStatus): void {
+    if (this.overlay?.kind === 'activity' && JSON.stringify(this.overlay.status) === JSON.stringify(status)) return;
     this.overlay = { kind: 'activity', status };
     this.render();
   }
@@ -79,8 +85,9 @@ export class StatusBoard {
     if (this.overlay && this.overlay.kind === 'failure') this.clear();
   }
 
-  /** Back to the session state. */
+  /** Back to the session state (nothing to send when it shows already). */
   clear(): void {
+    if (!this.overlay) return;
     this.overlay = undefined;
     this.render();
   }

@@ -119,6 +119,18 @@ export class Camera extends EventEmitter<CameraEvents> {
   }
 
   /**
+   * The session once logged in, for a user who needs the camera now (a flow's trigger): a back-off
+   * wait is cut short (CameraSession.retryNow) and this attempt's outcome is the answer — logged in,
+   * its error, or within timeoutMs the error of what is still missing — not a wait through retries.
+   */
+  async connectNow(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<CameraSession> {
+    const session = this.open();
+    session.retryNow();
+    await session.connect(opts);
+    return session;
+  }
+
+  /**
    * Closes the session (its last user left) but keeps the camera usable: the next open() dials again.
    * Bounded; never rejects.
    */

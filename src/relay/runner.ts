@@ -7,6 +7,10 @@
  * States: stopped -> starting -> running -> stopping -> stopped. start() while running and stop()
  * while stopped are no-ops that report the current state, so "start" from a flow is idempotent.
  *
+ * Running is not yet streaming: until the camera's video flows the runner reports "waiting" (the
+ * server already listens, players may connect), then "started" when it flows, and "waiting" again if
+ * it stalls (issue 9: no "started" while no video can come).
+ *
  * RTSP RECORD: a player's RECORD calls setRecording(true) and the end of that player's session
  * setRecording(false); the RTSP server itself knows nothing of cameras.
  */
@@ -63,7 +67,7 @@ export interface RelayStats {
 }
 
 export interface RelayEvent {
-  event: 'started' | 'stopped' | 'clients' | 'sdp' | 'stats';
+  event: 'waiting' | 'started' | 'stopped' | 'clients' | 'sdp' | 'stats';
   mode: RelayMode;
   url?: string;
   sdp?: string;
@@ -80,7 +84,10 @@ export interface RelayDeps {
   releasePreview(): Promise<void>;
   /** The camera's SD recording: RTSP RECORD starts it (true), the end of that session stops it (false). */
   setRecording?: (on: boolean) => Promise<void>;
-  /** What happens by itself while running: players come and go ("clients"), the SDP changes ("sdp"). */
+  /**
+   * What happens by itself while running: the video starts or stops flowing ("started" / "waiting"),
+   * players come and go ("clients"), the SDP changes ("sdp").
+   */
   onEvent(event: RelayEvent): void;
   logger?: Logger;
 }
@@ -97,6 +104,9 @@ export class RelayRunner {
   private transition: Promise<RelayEvent> | undefined;
   /** Aborts a start in progress when stop() comes (the RTP mode may wait seconds for parameter sets). */
   private starting: AbortController | undefined;
+  /** Whether the camera's video flows, as last reported ("started") or not ("waiting"). */
+  private flowing = false;
+  private unwatch: (() => void) | undefined;
 
   constructor(
     private readonly settings: RelaySettings,
@@ -116,9 +126,12 @@ export class RelayRunner {
     return this.preview?.fps ?? 0;
   }
 
-  /** Starts serving; resolves with the "started" event. Rejects with a clear error. */
+  /**
+   * Starts serving; resolves with the "started" event when video flows already, else "waiting" (and
+   * "started" follows through onEvent). Rejects with a clear error.
+   */
   start(): Promise<RelayEvent> {
-    if (this.current === 'running') return Promise.resolve(this.describe('started'));
+    if (this.current === 'running') return Promise.resolve(this.describe(this.flowing ? 'started' : 'waiting'));
     if (this.transition) return this.transition.then(() => this.start());
     this.transition = this.doStart().finally(() => (this.transition = undefined));
     return this.transition;
@@ -157,6 +170,7 @@ export class RelayRunner {
       else await this.startRtp(this.preview, abort.signal);
       throwIfAborted(abort.signal);
       this.current = 'running';
+      this.watch(this.preview);
     } catch (err) {
       await this.teardown();
       if (abort.signal.aborted) throw new AbortedError('the relay was stopped while it was starting');
@@ -164,7 +178,25 @@ export class RelayRunner {
     } finally {
       if (this.starting === abort) this.starting = undefined;
     }
-    return this.describe('started');
+    return this.describe(this.flowing ? 'started' : 'waiting');
+  }
+
+  /** Reports the video starting and stopping to flow while running. */
+  private watch(preview: LivePreview): void {
+    this.flowing = preview.state === 'flowing';
+    const report = (flowing: boolean): void => {
+      if (this.current !== 'running' || this.flowing === flowing) return;
+      this.flowing = flowing;
+      this.deps.onEvent(this.describe(flowing ? 'started' : 'waiting'));
+    };
+    const onFlowing = (): void => report(true);
+    const onStalled = (): void => report(false);
+    preview.on('flowing', onFlowing);
+    preview.on('stalled', onStalled);
+    this.unwatch = () => {
+      preview.off('flowing', onFlowing);
+      preview.off('stalled', onStalled);
+    };
   }
 
   private async startRtsp(source: LivePreview): Promise<void> {
@@ -227,6 +259,9 @@ export class RelayRunner {
   /** Closes whatever is open and gives the preview back; never rejects. */
   private async teardown(): Promise<void> {
     const { server, relay, preview } = this;
+    this.unwatch?.();
+    this.unwatch = undefined;
+    this.flowing = false;
     this.server = undefined;
     this.relay = undefined;
     this.url = undefined;

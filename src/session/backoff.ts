@@ -45,9 +45,13 @@ export class Backoff {
     return Math.min(this.maxMs, this.minMs * 2 ** n);
   }
 
-  /** The delay before the next attempt; each call counts one more attempt. */
-  next(): number {
-    const ceiling = this.ceiling(this.failures);
+  /**
+   * The delay before the next attempt; each call counts one more attempt. `capMs` lowers the cap for
+   * this one delay (never below minMs): the session's shorter cap for a camera that is not there.
+   */
+  next(capMs?: number): number {
+    const cap = capMs === undefined ? this.maxMs : Math.min(this.maxMs, Math.max(this.minMs, capMs));
+    const ceiling = Math.min(cap, this.ceiling(this.failures));
     this.failures++;
     // Clamp: a random() that returns 1 (or a bad injected source) must not leave [min, ceiling].
     const r = Math.min(Math.max(this.random(), 0), 1);

@@ -29,6 +29,7 @@ import {
 } from '../errors';
 import type { Logger } from '../logger';
 import { MessageType, encodeMessage, encodeStartPreviewPayload, type ControlMessage, type FileEntry, type FirmwareInfo } from '../protocol';
+import { attemptTimeoutError, noAcceptError } from './attempt-errors';
 import { Backoff } from './backoff';
 import { clockCommand, fileListCommand, firmwareCommand, recordCommand, takePictureCommand, type Command } from './commands';
 import { ControlLink } from './control-link';
@@ -59,6 +60,9 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
   private link?: ControlLink;
   private loginTimer?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
+  /** While reconnecting: when the next dial is due, and when the failure that scheduled it happened. */
+  private retryAt?: number;
+  private failedAt?: number;
   private readonly options: ResolvedSessionOptions;
   private readonly logger: Logger;
   private readonly peer: string;
@@ -107,6 +111,11 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
     return this.address;
   }
 
+  /** While reconnecting: when the next dial is due (Date.now() ms); undefined otherwise. */
+  get reconnectAt(): number | undefined {
+    return this.retryAt;
+  }
+
   /** True between startPreview() and stopPreview(). */
   get previewRequested(): boolean {
     return this.previewWanted;
@@ -116,14 +125,29 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
    * Connects and logs in. Resolves when ready; rejects with the attempt's typed error
    * (UnreachableError, LoginRejectedError, ConnectionClosedError). With reconnect on, the session
    * keeps retrying in the background after that rejection. In 'reconnecting' it reports the next
-   * attempt. The signal only abandons this wait; close() stops the session.
+   * attempt. The signal only abandons this wait; close() stops the session. With `timeoutMs` the
+   * wait ends by then with the error of what is still missing (no TCP connection: UnreachableError;
+   * no login accept: LoginRejectedError; the back-off still running: the failure it follows).
    */
-  connect(opts: { signal?: AbortSignal } = {}): Promise<void> {
+  connect(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
     if (this.sessionState === 'closed') return Promise.reject(this.closedError());
     if (this.sessionState === 'ready') return Promise.resolve();
-    const wait = this.attemptWaiters.wait({ signal: opts.signal });
+    const { timeoutMs } = opts;
+    const wait = this.attemptWaiters.wait({ signal: opts.signal, timeoutMs, onTimeout: () => attemptTimeoutError(this.peer, this.sessionState, timeoutMs ?? 0, this.error) });
     if (this.sessionState === 'idle') this.beginAttempt();
     return wait;
+  }
+
+  /**
+   * Someone needs the camera now (issue 9): a back-off wait in progress is cut short so the next dial
+   * comes at once, yet never sooner than reconnectMinMs after the failure that began the wait, so a
+   * burst of triggers is not a burst of dials. Does nothing in any other state.
+   */
+  retryNow(): void {
+    if (this.sessionState !== 'reconnecting' || this.retryAt === undefined) return;
+    const now = Date.now();
+    const at = Math.max(now, (this.failedAt ?? now) + this.options.reconnectMinMs);
+    if (at < this.retryAt) this.scheduleAttempt(at - now);
   }
 
   /** Resolves when logged in: connects if idle and waits through reconnects (bounded by timeoutMs/signal). */
@@ -206,6 +230,7 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
     const err = new ConnectionClosedError(`session to ${this.peer} closed`);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
+    this.retryAt = undefined;
     this.dropLink();
     this.pending.rejectAll(err);
     this.attemptWaiters.rejectAll(err);
@@ -314,12 +339,7 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
     link.send(this.loginFrame);
     this.loginTimer = setTimeout(() => {
       this.loginTimer = undefined;
-      this.onAttemptFailed(
-        new LoginRejectedError(
-          `login rejected or camera busy: no accept within ${seconds(this.options.loginTimeoutMs)} s from ${this.peer} ` +
-            '(check the password, and that no other app is connected to the camera)',
-        ),
-      );
+      this.onAttemptFailed(noAcceptError(this.peer, this.options.loginTimeoutMs));
     }, this.options.loginTimeoutMs);
   }
 
@@ -399,18 +419,30 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
       this.setState('idle', error);
       return;
     }
-    const delay = this.backoff.next();
+    // A camera that is not there is looked for every few seconds; one that is there but refuses us
+    // or drops us is left alone longer (defaults.ts reconnectUnreachableMaxMs).
+    const delay = this.backoff.next(error instanceof UnreachableError ? this.options.reconnectUnreachableMaxMs : undefined);
     this.logger.info(`${this.peer}: reconnecting in ${seconds(delay)} s`);
+    this.failedAt = Date.now();
+    this.scheduleAttempt(delay);
+    this.setState('reconnecting', error);
+  }
+
+  /** (Re)arms the one back-off timer: the next dial in `delayMs`. */
+  private scheduleAttempt(delayMs: number): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.retryAt = Date.now() + delayMs;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
+      this.retryAt = undefined;
       this.beginAttempt();
-    }, delay);
-    this.setState('reconnecting', error);
+    }, delayMs);
   }
 
   /** Warns once per outage; the retries of a camera that stays away only go to debug. */
   private logFailure(error: ActionCamError): void {
-    const line = `${this.peer}: ${error.message}`;
+    // Messages already name the camera: prefix it only where one does not (no "camera X: camera X").
+    const line = error.message.includes(this.peer) ? error.message : `${this.peer}: ${error.message}`;
     if (this.backoff.attempts === 0) this.logger.warn(line);
     else this.logger.debug(line);
   }

@@ -27,8 +27,14 @@ export const SessionDefaults = {
   reconnect: true,
   /** First re-dial after one second: quick after a blip, yet never a tight loop. */
   reconnectMinMs: 1000,
-  /** Cap of 30 s: a camera switched off for hours is still found within half a minute of coming back. */
+  /** Cap of 30 s: a camera that is there but busy or dropping us is not stormed with logins. */
   reconnectMaxMs: 30000,
+  /**
+   * Cap of 2 s while the camera is unreachable (refused, no route, no answer): such a dial reaches no
+   * camera software, costs the camera nothing, and is how its return is noticed, so a camera that
+   * comes back is logged in within about 3 s (docs/ARCHITECTURE.md "Decisions", issue 9).
+   */
+  reconnectUnreachableMaxMs: 2000,
   /**
    * A039 means "written", but a slow card may list the new file a moment later (and the list carries
    * no dates, so only a second listing shows it): look again after 300 ms, up to 5 listings in all,

@@ -46,6 +46,8 @@ export interface CameraSessionOptions {
   maxWriteQueueBytes?: number;
   /** A watchdog this late was held up by our own event loop, not the camera; defaults to 1 s. */
   stallToleranceMs?: number;
+  /** Back-off cap while the camera is unreachable (refused, no route, no answer); defaults to 2 s. */
+  reconnectUnreachableMaxMs?: number;
   logger?: Logger;
   /** Wall clock for setClock() and setClockOnLogin; defaults to () => new Date(). */
   wallClock?: () => Date;
@@ -76,6 +78,7 @@ export interface ResolvedSessionOptions {
   maxFileListBytes: number;
   maxWriteQueueBytes: number;
   stallToleranceMs: number;
+  reconnectUnreachableMaxMs: number;
   logger: Logger;
   wallClock: () => Date;
   random: () => number;
@@ -111,6 +114,7 @@ export function resolveSessionOptions(options: CameraSessionOptions): ResolvedSe
     maxFileListBytes: count('maxFileListBytes', options.maxFileListBytes, SessionDefaults.maxFileListBytes),
     maxWriteQueueBytes: count('maxWriteQueueBytes', options.maxWriteQueueBytes, SessionDefaults.maxWriteQueueBytes),
     stallToleranceMs: duration('stallToleranceMs', options.stallToleranceMs, SessionDefaults.stallToleranceMs),
+    reconnectUnreachableMaxMs: duration('reconnectUnreachableMaxMs', options.reconnectUnreachableMaxMs, SessionDefaults.reconnectUnreachableMaxMs),
     logger: options.logger ?? silentLogger,
     wallClock: options.wallClock ?? (() => new Date()),
     random: options.random ?? Math.random,

@@ -1,8 +1,10 @@
 /**
  * The package in a real Node-RED 4 editor, driven in Debian's Chromium through playwright-core (no
- * browser download): the palette, every node's edit dialog and help, the camera config dialog, and an
- * example imported through the menu, deployed against the camera simulator and triggered from its
- * inject button, with the result read from the debug sidebar. No console or page error is allowed.
+ * browser download): the palette and its search, every node's edit dialog and help, the camera config
+ * dialog with its Search button (the simulator answers, the camera is picked, deployed, a still taken),
+ * a closed port read as a red "unreachable" status and an error in the debug sidebar, and an example
+ * imported through the menu, deployed against the camera simulator and triggered from its inject
+ * button, with the result read from the debug sidebar. No console or page error is allowed.
  *
  * Screenshots go to test-artifacts/editor/. With ACTIONCAM_UPDATE_DOCS_IMAGES=1 the flow with its
  * debug output is also written to docs/images/flow.png (the README picture).
@@ -15,6 +17,7 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { CameraSimulator } from '../../src/simulator';
 import { findPackageRoot, startNodeRed, type NodeRedProcess } from '../helpers/node-red-process';
+import { closedTcpPort } from '../helpers/ports';
 
 /** The editor's global; only used inside page.evaluate / waitForFunction callbacks (run in the page). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -71,6 +74,7 @@ describe('e2e: the nodes in the Node-RED editor (Chromium)', function () {
   let sim: CameraSimulator | undefined;
   let controlPort = 0;
   let httpPort = 0;
+  let discoveryPort = 0;
   let nodeRed: NodeRedProcess | undefined;
   let browser: Browser | undefined;
   let page: Page;
@@ -136,10 +140,11 @@ describe('e2e: the nodes in the Node-RED editor (Chromium)', function () {
     } else await waitForNoTray();
   }
 
-  /** Drags a node from the palette onto the workspace; resolves with the new node's id. */
+  /** Drags a node from the palette (ours or a core one) onto the workspace; resolves with the new node's id. */
   async function dropFromPalette(type: string, dx = 260, dy = 140): Promise<string> {
     const before: string[] = await page.evaluate((t) => RED.nodes.filterNodes({ type: t }).map((n: { id: string }) => n.id), type);
-    const item = page.locator(`${CATEGORY_ID} .red-ui-palette-node[data-palette-type="${type}"]`);
+    const container = type.startsWith('actioncam-') ? CATEGORY_ID : '#red-ui-palette-container';
+    const item = page.locator(`${container} .red-ui-palette-node[data-palette-type="${type}"]`);
     await item.scrollIntoViewIfNeeded();
     const from = await item.boundingBox();
     const chart = await page.locator('#red-ui-workspace-chart').boundingBox();
@@ -240,7 +245,9 @@ describe('e2e: the nodes in the Node-RED editor (Chromium)', function () {
     this.timeout(180000);
     mkdirSync(artifacts, { recursive: true });
     sim = new CameraSimulator({ host: '127.0.0.1', controlPort: 0, httpPort: 0, discoveryPorts: [0], previewPort: 0 });
-    ({ controlPort, httpPort } = await sim.start());
+    let discoveryPorts: number[];
+    ({ controlPort, httpPort, discoveryPorts } = await sim.start());
+    discoveryPort = discoveryPorts[0];
     nodeRed = await startNodeRed({ packageRoot: root });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60000 });
     const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'en-US' });
@@ -415,6 +422,186 @@ describe('e2e: the nodes in the Node-RED editor (Chromium)', function () {
     assertNoBrowserErrors(CONFIG_NODE);
   });
 
+  it('palette search finds the nodes under "camera", "rtsp", "photo" and "video"', async () => {
+    const search = page.locator('#red-ui-palette-search input');
+    const found = async (word: string): Promise<string[]> => {
+      await search.fill(word);
+      await search.press('End'); // the search box filters on keyup
+      await page.waitForFunction(
+        (w) => [...document.querySelectorAll('#red-ui-palette-container .red-ui-palette-node')].every((el: { style: { display: string }; getAttribute(a: string): string }) => {
+          const label = el.getAttribute('data-palette-label') || '';
+          const type = el.getAttribute('data-palette-type') || '';
+          const match = new RegExp(w, 'i').test(label) || new RegExp(w, 'i').test(type);
+          return match === (el.style.display !== 'none');
+        }),
+        word,
+        { timeout: WAIT_MS },
+      );
+      return page.locator(`${CATEGORY_ID} .red-ui-palette-node`).evaluateAll((els) =>
+        els.filter((e) => e.style.display !== 'none').map((e) => e.getAttribute('data-palette-type') ?? ''),
+      );
+    };
+    try {
+      const camera = await found('camera');
+      for (const type of ['actioncam-discover', 'actioncam-snapshot', 'actioncam-list-files', 'actioncam-firmware', 'actioncam-raw-command']) assert.ok(camera.includes(type), `"camera" finds ${type}: ${camera.join(', ')}`);
+      await screenshot('palette-search-camera');
+      assert.deepEqual(await found('rtsp'), ['actioncam-rtp-relay']);
+      assert.deepEqual(await found('photo'), ['actioncam-snapshot']);
+      assert.deepEqual((await found('video')).sort(), ['actioncam-record', 'actioncam-rtp-relay']);
+    } finally {
+      await search.fill('');
+      await search.press('End');
+    }
+    assertNoBrowserErrors('palette search');
+  });
+
+  /** Wires `from` (output `port`) to `to` in the editor, as dragging a wire does. */
+  async function wire(from: string, to: string, port = 0): Promise<void> {
+    await page.evaluate(
+      ({ a, b, p }) => {
+        RED.nodes.addLink({ source: RED.nodes.node(a), sourcePort: p, target: RED.nodes.node(b) });
+        RED.nodes.dirty(true);
+        RED.view.redraw(true);
+      },
+      { a: from, b: to, p: port },
+    );
+  }
+
+  async function deploy(): Promise<void> {
+    await page.locator('#red-ui-header-button-deploy').click();
+    await page.locator('.red-ui-notification', { hasText: 'Successfully deployed' }).last().waitFor({ state: 'visible', timeout: WAIT_MS });
+    await page.locator('#red-ui-editor-shade').waitFor({ state: 'hidden', timeout: WAIT_MS });
+    await page.waitForFunction(() => !RED.nodes.dirty() && document.querySelector('#red-ui-header-button-deploy')?.classList.contains('disabled'), undefined, {
+      timeout: WAIT_MS,
+    });
+  }
+
+  /** Removes what a test built (config nodes too), deploys the empty flow and clears the debug sidebar. */
+  async function removeAndDeploy(ids: string[]): Promise<void> {
+    await page.evaluate((list) => {
+      list.filter((id: string) => RED.nodes.node(id)).forEach((id: string) => RED.nodes.remove(id));
+      RED.nodes.dirty(true);
+      RED.view.redraw(true);
+    }, ids);
+    await deploy();
+    await page.evaluate(() => RED.actions.invoke('core:clear-debug-messages'));
+    const notifications = page.locator('#red-ui-notifications .red-ui-notification');
+    for (let i = 0; i < 10 && (await notifications.count()) > 0; i++) await notifications.first().click({ timeout: 5000 }).catch(() => undefined);
+  }
+
+  /** inject -> node -> debug, the inject and debug dropped from the core palette. */
+  async function injectAndDebug(node: string): Promise<{ inject: string; debug: string }> {
+    const inject = await dropFromPalette('inject', 140, 240);
+    const debug = await dropFromPalette('debug', 620, 240);
+    await wire(inject, node);
+    await wire(node, debug);
+    return { inject, debug };
+  }
+
+  it('finds the simulator with Search in the camera dialog, picks it, deploys and takes a still; a new node picks the only camera; a second camera with the same address is warned about', async () => {
+    const snapshot = await dropFromPalette('actioncam-snapshot', 380, 240);
+    await openEditDialog(snapshot);
+    const tray = await openCameraDialog(ADD_CAMERA);
+    await tray.locator('#actioncam-config-search-address').fill('127.0.0.1');
+    await tray.locator('#actioncam-config-search-ports').fill(String(discoveryPort));
+    await tray.locator('#actioncam-config-search').click();
+    const list = tray.locator('#actioncam-config-search-list');
+    await list.waitFor({ state: 'visible', timeout: WAIT_MS });
+    const options = await list.locator('option').allInnerTexts();
+    assert.equal(options.length, 2, options.join(' | '));
+    assert.match(options[0], /pick a camera \(1 found\)/);
+    assert.ok(options[1].startsWith('127.0.0.1') && options[1].includes(sim!.serial), options[1]);
+    await screenshot('camera-search');
+    await list.selectOption({ index: 1 });
+    assert.equal(await tray.locator('#node-config-input-host').inputValue(), '127.0.0.1');
+    assert.equal(await tray.locator('#node-config-input-name').inputValue(), sim!.serial);
+    assert.match(await tray.locator('#actioncam-config-search-status').innerText(), /Host set to 127\.0\.0\.1/);
+    await tray.locator('#node-config-input-port').fill(String(controlPort));
+    await tray.locator('#node-config-input-httpPort').fill(String(httpPort));
+    await screenshot('camera-search-picked');
+    await closeTopTray('#node-config-dialog-ok', '#node-dialog-ok');
+    await closeTopTray('#node-dialog-ok');
+    const config: string = await page.evaluate((id) => RED.nodes.node(id).camera, snapshot);
+    assert.ok(config, 'the snapshot node uses the new camera');
+    created.push(config);
+    const { inject, debug } = await injectAndDebug(snapshot);
+    created.push(inject, debug);
+
+    await deploy();
+    await nodeOnCanvas(snapshot).locator('.red-ui-flow-node-status-label', { hasText: 'ready' }).waitFor({ state: 'visible', timeout: WAIT_MS });
+    await page.evaluate(() => RED.actions.invoke('core:show-debug-tab'));
+    await nodeOnCanvas(inject).locator('.red-ui-flow-node-button-button').click();
+    const still = page.locator('.red-ui-debug-content-list .red-ui-debug-msg', { hasText: /IMG_\d+\.JPG/i });
+    await still.first().waitFor({ state: 'visible', timeout: WAIT_MS });
+    // the snapshot's status now names the still
+    await nodeOnCanvas(snapshot).locator('.red-ui-flow-node-status-label', { hasText: /IMG_\d+\.JPG/i }).waitFor({ state: 'visible', timeout: WAIT_MS });
+    await page.evaluate(() => RED.view.select(''));
+    await screenshot('camera-search-still');
+
+    // A new node picks the only camera by itself.
+    const second = await dropFromPalette('actioncam-firmware', 380, 340);
+    assert.equal(await page.evaluate((id) => RED.nodes.node(id).camera, second), config);
+    const secondTray = await openEditDialog(second);
+    assert.equal(await secondTray.locator('select#node-input-camera').inputValue(), config);
+
+    // A second camera with the same host and port: the dialog warns.
+    const add = page.locator('#node-input-btn-camera-add');
+    const extra = await openCameraDialog((await add.count()) > 0 ? '#node-input-btn-camera-add' : ADD_CAMERA);
+    const warning = extra.locator('#actioncam-config-duplicate');
+    assert.equal(await warning.isVisible(), false, 'no warning for the default 192.168.100.1');
+    await extra.locator('#node-config-input-host').fill('127.0.0.1');
+    await extra.locator('#node-config-input-port').fill(String(controlPort));
+    await warning.waitFor({ state: 'visible', timeout: WAIT_MS });
+    assert.match(await warning.innerText(), new RegExp(`${sim!.serial}.*127\\.0\\.0\\.1:${controlPort}`));
+    await screenshot('camera-duplicate-warning');
+    await closeTopTray('#node-config-dialog-cancel', '#node-dialog-ok');
+    await closeTopTray('#node-dialog-cancel');
+
+    await removeAndDeploy([snapshot, second, inject, debug, config]);
+    assertNoBrowserErrors('search, pick, deploy and still');
+  });
+
+  it('a closed port: deployed and triggered, the node shows a red "unreachable: connection refused" and the debug sidebar the error', async () => {
+    const closed = await closedTcpPort();
+    const snapshot = await dropFromPalette('actioncam-snapshot', 380, 240);
+    await openEditDialog(snapshot);
+    const tray = await openCameraDialog(ADD_CAMERA);
+    await tray.locator('#node-config-input-host').fill('127.0.0.1');
+    await tray.locator('#node-config-input-port').fill(String(closed));
+    await tray.locator('#node-config-input-name').fill('closed port');
+    await closeTopTray('#node-config-dialog-ok', '#node-dialog-ok');
+    await closeTopTray('#node-dialog-ok');
+    const config: string = await page.evaluate((id) => RED.nodes.node(id).camera, snapshot);
+    created.push(config);
+    const { inject, debug } = await injectAndDebug(snapshot);
+    created.push(inject, debug);
+
+    await deploy();
+    const status = nodeOnCanvas(snapshot).locator('.red-ui-flow-node-status-label', { hasText: 'unreachable: connection refused' });
+    await status.waitFor({ state: 'visible', timeout: WAIT_MS });
+    await page.evaluate(() => RED.actions.invoke('core:show-debug-tab'));
+    await page.evaluate(() => RED.actions.invoke('core:clear-debug-messages'));
+    await nodeOnCanvas(inject).locator('.red-ui-flow-node-button-button').click();
+    // Node-RED shows an Error as an object {name, message, code, cause, stack}: open it to read the message in full.
+    const error = page.locator('.red-ui-debug-content-list .red-ui-debug-msg-level-20').first();
+    await error.waitFor({ state: 'visible', timeout: WAIT_MS });
+    await error.locator('.red-ui-debug-msg-object-header').first().click();
+    await error.locator('.red-ui-debug-msg-object-key:visible', { hasText: /^message$/ }).waitFor({ state: 'visible', timeout: WAIT_MS });
+    const text = await error.innerText();
+    assert.ok(text.includes(`camera 127.0.0.1:${closed} unreachable: ECONNREFUSED`), `the error in the debug sidebar: ${text}`);
+    assert.match(text, /UnreachableError/);
+    assert.doesNotMatch(text, /camera (\S+): camera \1/, 'the camera is named once');
+    assert.doesNotMatch(text, /timeout/i);
+    const shape = await nodeOnCanvas(snapshot).locator('.red-ui-flow-node-status').getAttribute('class');
+    assert.match(String(shape), /red-ui-flow-node-status-ring-red/);
+    await status.waitFor({ state: 'visible', timeout: WAIT_MS });
+    await page.evaluate(() => RED.view.select(''));
+    await screenshot('closed-port-unreachable');
+
+    await removeAndDeploy([snapshot, inject, debug, config]);
+    assertNoBrowserErrors('closed port');
+  });
+
   it('imports "Take a snapshot" from the menu, deploys it against the simulator and shows the photo in the debug sidebar', async () => {
     // Menu > Import > Examples > @actioncam/node-red-actioncam > Take a snapshot.
     // Node-RED hangs imported nodes on the mouse (placed from its last position on the workspace)
@@ -431,8 +618,8 @@ describe('e2e: the nodes in the Node-RED editor (Chromium)', function () {
     await dialog.locator('#red-ui-clipboard-dialog-import-tabs li', { hasText: 'Examples' }).click();
     const examples = dialog.locator('#red-ui-clipboard-dialog-import-tab-examples');
     await examples.locator('.red-ui-treeList-label', { hasText: PACKAGE }).click();
-    // The tree renders the package's examples after the click: wait for them, not for a fixed time.
-    await examples.locator('.red-ui-treeList-label', { hasText: 'Take a snapshot' }).first().waitFor({ state: 'visible', timeout: 10000 });
+    // the package's examples are fetched when it is opened: wait for them before reading the list
+    await examples.locator('.red-ui-treeList-label', { hasText: 'Take a snapshot' }).waitFor({ state: 'visible', timeout: WAIT_MS });
     const listed = await examples.locator('.red-ui-treeList-label').allInnerTexts();
     for (const name of ['Read firmware', 'Take a snapshot']) assert.ok(listed.some((l) => l.trim() === name), `example "${name}" is listed (${listed.join(', ')})`);
     await examples.locator('.red-ui-treeList-label', { hasText: 'Take a snapshot' }).click();
@@ -523,5 +710,33 @@ describe('e2e: the nodes in the Node-RED editor (Chromium)', function () {
       copyFileSync(picture, path.join(root, 'docs', 'images', 'flow.png'));
     }
     assertNoBrowserErrors('import, deploy and run');
+  });
+
+  it('shows the German palette labels and help in a German browser', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1400, height: 860 }, locale: 'de-DE' });
+    const german = await context.newPage();
+    german.setDefaultTimeout(WAIT_MS);
+    try {
+      await german.goto(nodeRed!.url, { waitUntil: 'load' });
+      await german.waitForFunction(() => typeof RED !== 'undefined' && RED.workspaces?.active() && document.querySelector('.red-ui-palette-node[data-palette-type="actioncam-snapshot"]'), undefined, {
+        timeout: 60000,
+      });
+      // (the palette breaks a long label at spaces and dashes: read the label it was given)
+      const label = await german.locator(`${CATEGORY_ID} .red-ui-palette-node[data-palette-type="actioncam-snapshot"]`).getAttribute('data-palette-label');
+      assert.equal(label, 'Kamera-Foto');
+      for (const [type, title, section] of [
+        ['actioncam-snapshot', 'Kamera-Foto', 'Eingaben'],
+        ['actioncam-config', 'Action-Kamera', 'Eigenschaften'],
+      ]) {
+        await german.evaluate((t) => RED.sidebar.help.show(t), type);
+        await german.waitForFunction((expected) => document.querySelector('.red-ui-sidebar-help-stack .red-ui-help-title')?.textContent === expected, title, { timeout: WAIT_MS });
+        const help = german.locator('.red-ui-sidebar-help-stack div.red-ui-help').last();
+        const headings = (await help.locator('h3').allInnerTexts()).map((h) => h.trim());
+        assert.ok(headings.includes(section), `${type}: German help with "${section}" (${headings.join(', ')})`);
+      }
+      await german.screenshot({ path: path.join(artifacts, 'help-de-actioncam-config.png') });
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -30,6 +30,8 @@ export interface NodeRedOptions {
   readyTimeoutMs?: number;
   /** How long stop() waits after SIGINT before SIGKILL (default 15 s). */
   stopTimeoutMs?: number;
+  /** More settings.js entries (e.g. adminAuth), merged over the defaults below. */
+  settings?: Record<string, unknown>;
 }
 
 export interface NodeRedProcess {
@@ -82,7 +84,7 @@ function resolveNodeRed(root: string): string {
   }
 }
 
-function settingsFile(userDir: string, port: number): string {
+function settingsFile(userDir: string, port: number, extra: Record<string, unknown> = {}): string {
   const settings = {
     uiHost: HOST,
     uiPort: port,
@@ -93,6 +95,7 @@ function settingsFile(userDir: string, port: number): string {
     editorTheme: { tours: false, projects: { enabled: false } },
     telemetry: { enabled: false, updateNotification: false },
     externalModules: { palette: { allowInstall: false }, modules: { allowInstall: false } },
+    ...extra,
   };
   return `// written by test/helpers/node-red-process.ts\nmodule.exports = ${JSON.stringify(settings, null, 2)};\n`;
 }
@@ -141,10 +144,10 @@ async function makePackageDirs(distDir: string, packageRoot: string, flows: unkn
   return { base, userDir };
 }
 
-function launch(userDir: string, port: number, redJs: string, readyTimeoutMs: number): Promise<{ child: ChildProcess; output: () => string }> {
+function launch(userDir: string, port: number, redJs: string, readyTimeoutMs: number, extra?: Record<string, unknown>): Promise<{ child: ChildProcess; output: () => string }> {
   return (async () => {
     const settingsPath = path.join(userDir, 'settings.js');
-    await fs.writeFile(settingsPath, settingsFile(userDir, port));
+    await fs.writeFile(settingsPath, settingsFile(userDir, port, extra));
     let out = '';
     const child = spawn(process.execPath, [redJs, '--settings', settingsPath, '--userDir', userDir], {
       cwd: userDir,
@@ -205,7 +208,7 @@ export async function startNodeRed(opts: NodeRedOptions = {}): Promise<NodeRedPr
     for (let attempt = 0; attempt < 3 && !started; attempt++) {
       port = await freeTcpPort();
       try {
-        started = await launch(userDir, port, redJs, readyTimeoutMs);
+        started = await launch(userDir, port, redJs, readyTimeoutMs, opts.settings);
       } catch (err) {
         lastError = err;
         if (!/EADDRINUSE|port in use|already in use/i.test(String(err))) throw err;

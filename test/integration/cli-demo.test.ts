@@ -1,12 +1,14 @@
 /**
  * `npm start`'s demo (scripts/demo.js) with every port chosen by the system: the simulator and
  * Node-RED start, Node-RED loads this package's nodes and the patched demo flow, an inject runs,
- * and SIGINT stops both with exit 0. Everything stays on 127.0.0.1.
+ * and SIGINT stops both with exit 0. Started twice with a tab the user deployed in between, the
+ * user's tab is still there; --reset-demo restores the demo tab and keeps the user's. Everything
+ * stays on 127.0.0.1.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -17,16 +19,18 @@ import { exited } from './cli-helpers';
 const DIST = path.resolve(__dirname, '..', '..');
 const DEMO = path.resolve(DIST, '..', 'scripts', 'demo.js');
 
-function request(port: number, method: string, urlPath: string): Promise<{ status: number; body: string }> {
+function request(port: number, method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers: { Accept: 'application/json' } }, (res) => {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) Object.assign(headers, { 'Content-Type': 'application/json', 'Node-RED-Deployment-Type': 'full' });
+    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
 
@@ -99,5 +103,88 @@ describe('npm start demo (integration)', function () {
     child.kill('SIGINT');
     const { code } = await exited(child, 30000);
     assert.equal(code, 0);
+  });
+
+  describe('the user\'s flows', () => {
+    type FlowNode = Record<string, unknown> & { id: string; type: string };
+    let demo: ChildProcessWithoutNullStreams | undefined;
+
+    afterEach(async () => {
+      if (demo && demo.exitCode === null) {
+        demo.kill('SIGKILL');
+        await exited(demo);
+      }
+      demo = undefined;
+    });
+
+    /** Starts the demo in `userDir`; resolves with the editor's port and the banner's flows line. */
+    async function startDemo(extra: string[] = []): Promise<{ uiPort: number; flowsLine: string }> {
+      demo = spawn(process.execPath, [DEMO, ...extra], {
+        env: { ...process.env, ACTIONCAM_DIST: DIST, ACTIONCAM_DEMO_PORT: '0', ACTIONCAM_DEMO_DIR: userDir },
+        stdio: 'pipe',
+      });
+      demo.stderr.resume();
+      const editor = waitForLine(demo, /Node-RED editor: {2}http:\/\/127\.0\.0\.1:(\d+)\//, 60000);
+      const [, flowsLine] = await waitForLine(demo, /flows: +(.*)\n/, 60000);
+      const [, port] = await editor;
+      return { uiPort: Number(port), flowsLine };
+    }
+
+    async function stopDemo(): Promise<void> {
+      demo!.kill('SIGINT');
+      const { code } = await exited(demo!, 30000);
+      assert.equal(code, 0);
+      demo = undefined;
+    }
+
+    async function flows(uiPort: number): Promise<FlowNode[]> {
+      const res = await request(uiPort, 'GET', '/flows');
+      assert.equal(res.status, 200);
+      return JSON.parse(res.body) as FlowNode[];
+    }
+
+    it('keeps a tab the user deployed over a restart, and --reset-demo restores the demo tab beside it', async () => {
+      // The first test left a flows.json with the demo tab; start from none.
+      await rm(path.join(userDir, 'flows.json'), { force: true });
+      await rm(path.join(userDir, 'flows.json.bak'), { force: true });
+      const first = await startDemo();
+      assert.match(first.flowsLine, /new flows\.json with the demo tab/);
+      const original = await flows(first.uiPort);
+      const demoInject = original.find((n) => n.id === 'acdemo.firmware.in');
+      assert.ok(demoInject && original.some((n) => n.id === 'acdemo.tab'));
+
+      // The user adds a tab of their own and renames a node of the demo, then deploys.
+      const mine: FlowNode[] = [
+        { id: 'user.tab', type: 'tab', label: 'my own flow', disabled: false, info: '' },
+        { id: 'user.note', type: 'comment', z: 'user.tab', name: 'built by hand', info: '', x: 200, y: 100, wires: [] },
+      ];
+      const edited = original.map((n) => (n.id === 'acdemo.firmware.in' ? { ...n, name: 'renamed by me' } : n));
+      const deployed = await request(first.uiPort, 'POST', '/flows', [...edited, ...mine]);
+      assert.ok(deployed.status === 200 || deployed.status === 204, `deploy answered ${deployed.status}: ${deployed.body}`);
+      await stopDemo();
+
+      // Second start: nothing of the user's is lost.
+      const second = await startDemo();
+      assert.match(second.flowsLine, /your flows are kept as they are/);
+      assert.match(second.flowsLine, /--reset-demo/);
+      const kept = await flows(second.uiPort);
+      assert.equal(kept.find((n) => n.id === 'user.tab')?.label, 'my own flow');
+      assert.equal(kept.find((n) => n.id === 'user.note')?.name, 'built by hand');
+      assert.equal(kept.find((n) => n.id === 'acdemo.firmware.in')?.name, 'renamed by me');
+      assert.equal(kept.filter((n) => n.id === 'acdemo.tab').length, 1);
+      await stopDemo();
+
+      // --reset-demo: a fresh demo tab, the user's tab still there, the previous file kept.
+      const third = await startDemo(['--reset-demo']);
+      assert.match(third.flowsLine, /demo tab "actioncam demo" is restored/);
+      const restored = await flows(third.uiPort);
+      assert.equal(restored.find((n) => n.id === 'acdemo.firmware.in')?.name, demoInject.name);
+      assert.equal(restored.find((n) => n.id === 'user.tab')?.label, 'my own flow');
+      assert.equal(restored.find((n) => n.id === 'user.note')?.name, 'built by hand');
+      assert.equal(restored.filter((n) => n.id === 'acdemo.tab').length, 1);
+      const backup = JSON.parse(readFileSync(path.join(userDir, 'flows.json.bak'), 'utf8')) as FlowNode[];
+      assert.equal(backup.find((n) => n.id === 'acdemo.firmware.in')?.name, 'renamed by me', 'the file before the reset is kept');
+      await stopDemo();
+    });
   });
 });

@@ -24,14 +24,20 @@ describe('actioncam-discover node', () => {
     assert.match(cameras[0].raw, /^[0-9a-f]+$/);
     assert.equal(msg.topic, 'find');
     assert.ok(statusTexts(statuses).includes('searching'));
+    await waitUntil(() => statusTexts(statuses).at(-1) === 'found 1', 1000, 'status "found 1"');
+    const found = statuses.messages.at(-1)!.status as { fill: string; shape: string };
+    assert.deepEqual([found.fill, found.shape], ['green', 'dot']);
   });
 
   it('reads the address from the msg (TypedInput) and emits [] when nobody answers', async () => {
     await cam.sim.stop();
     await load({ address: 'target', addressType: 'msg', timeout: 200 });
-    const { out } = collectors();
+    const { out, statuses } = collectors();
     helper.getNode('n1').receive({ target: '127.0.0.1' });
     assert.deepEqual((await out.next(3000)).payload, []);
+    await waitUntil(() => statusTexts(statuses).at(-1) === 'none found', 1000, 'status "none found"');
+    const none = statuses.messages.at(-1)!.status as { fill: string; shape: string };
+    assert.deepEqual([none.fill, none.shape], ['yellow', 'ring']);
   });
 
   it('rejects a non-string address once, with a red status', async () => {

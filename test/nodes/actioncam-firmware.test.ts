@@ -37,16 +37,17 @@ describe('actioncam-firmware node', () => {
     assert.deepEqual(Object.keys(config.users).sort(), ['n1', 'n2']);
   });
 
-  it('reports an unreachable camera once to the Catch node, with a red status', async () => {
+  it('reports an unreachable camera once to the Catch node, with a red "unreachable: connection refused" status', async () => {
     const port = await closedPort();
     await loadFlow(NODES, actionFlow({ type: 'actioncam-firmware', camera: 'c1' }, configNode(port, 80, { reconnect: false, timeout: 500 })), CREDENTIALS);
     const { out, caught, statuses } = collectors();
     helper.getNode('n1').receive({ payload: 'go', topic: 'fw' });
     const err = await caught.next();
     assert.equal(err.topic, 'fw');
-    assert.match(String((err.error as { message: string }).message), /127\.0\.0\.1/);
-    await waitUntil(() => statusTexts(statuses).some((text) => text.startsWith('error: ')), 2000, 'a red status');
-    const red = statuses.messages.map((m) => m.status as { fill?: string; text?: string }).find((s) => s.text?.startsWith('error: '));
+    // Node-RED puts the error's toString() in msg.error.message: the class, then the camera once.
+    assert.equal((err.error as { message: string }).message, `UnreachableError: camera 127.0.0.1:${port} unreachable: ECONNREFUSED`);
+    await waitUntil(() => statusTexts(statuses).includes('unreachable: connection refused'), 2000, 'a red status');
+    const red = statuses.messages.map((m) => m.status as { fill?: string; text?: string }).find((s) => s.text === 'unreachable: connection refused');
     assert.equal(red?.fill, 'red');
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(caught.messages.length, 1, 'exactly one Catch message');

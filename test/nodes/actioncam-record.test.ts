@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import * as sinon from 'sinon';
 import configModule = require('../../nodes/actioncam-config');
 import recordModule = require('../../nodes/actioncam-record');
-import type { Collector } from '../helpers/node-red';
-import { activeResources, collectors, delay, helper, leakedResources, simulatorPerTest, statusTexts, waitUntil } from '../helpers/node-red';
+import snapshotModule = require('../../nodes/actioncam-snapshot');
+import { Collector } from '../helpers/node-red';
+import { CREDENTIALS, TAB, actionFlow, activeResources, collectors, configNode, delay, helper, leakedResources, loadFlow, simulatorPerTest, statusTexts, waitUntil } from '../helpers/node-red';
 
 const NODES = [configModule, recordModule];
 
@@ -17,10 +18,13 @@ describe('actioncam-record node', () => {
   // the camera's own alive every 50 ms keeps the link's watchdog fed while a test fakes the clock
   const cam = simulatorPerTest({ aliveIntervalMs: 50 });
 
-  async function load(props: Record<string, unknown> = {}): Promise<ReturnType<typeof collectors>> {
-    const node = { type: 'actioncam-record', camera: 'c1', action: 'msg', duration: '0', durationType: 'num', ...props };
-    await cam.load(NODES, node);
-    const c = collectors();
+  /** The record node with output 1 wired to `out` and output 2 (the auto-stop) to `auto`. */
+  async function load(props: Record<string, unknown> = {}): Promise<ReturnType<typeof collectors> & { auto: Collector }> {
+    const node = { type: 'actioncam-record', camera: 'c1', action: 'msg', duration: '0', durationType: 'num', wires: [['out'], ['auto']], ...props };
+    const flow = actionFlow(node, configNode(cam.addr.controlPort, cam.addr.httpPort));
+    flow.push({ id: 'auto', z: TAB, type: 'helper' });
+    await loadFlow(NODES, flow, CREDENTIALS);
+    const c = { ...collectors(), auto: new Collector(helper.getNode('auto')) };
     await waitUntil(() => statusTexts(c.statuses).includes('ready'), 3000, 'status "ready"');
     return c;
   }
@@ -99,7 +103,7 @@ describe('actioncam-record node', () => {
     }
 
     it('stops after msg.duration, a new start pushes the stop back, and the status counts seconds', async () => {
-      const { out, statuses } = await load({ duration: '10', durationType: 'num' });
+      const { out, auto, statuses } = await load({ duration: '10', durationType: 'num' });
       clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'], shouldClearNativeTimers: true });
       const n1 = helper.getNode('n1');
 
@@ -115,30 +119,54 @@ describe('actioncam-record node', () => {
       await advance(20_000); // t = 40 s: without the extension it would have stopped at 30 s
       assert.equal(cam.sim.recording, true);
       assert.equal(out.messages.length, 2);
+      assert.equal(auto.messages.length, 0);
 
       await advance(10_500); // t = 50.5 s
-      const stopped = await output(out, 3);
+      const stopped = await output(auto, 1);
       assert.deepEqual(stopped.payload, { recording: false, action: 'auto-stop' });
       assert.equal(stopped.topic, 'motion again');
       assert.equal(cam.sim.recording, false);
+      assert.equal(out.messages.length, 2, 'the auto-stop leaves by output 2 only: what follows output 1 is not set off again');
     });
 
     it('uses the editor duration when msg.duration is absent, and a stop cancels the auto-stop', async () => {
-      const { out } = await load({ duration: '5', durationType: 'num' });
+      const { out, auto } = await load({ duration: '5', durationType: 'num' });
       clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'], shouldClearNativeTimers: true });
       const n1 = helper.getNode('n1');
       n1.receive({ payload: 'start' });
       await output(out, 1);
       await advance(5_250);
-      assert.deepEqual((await output(out, 2)).payload, { recording: false, action: 'auto-stop' });
+      assert.deepEqual((await output(auto, 1)).payload, { recording: false, action: 'auto-stop' });
       assert.equal(cam.sim.recording, false);
 
       n1.receive({ payload: 'start' });
-      await output(out, 3);
+      await output(out, 2);
       n1.receive({ payload: 'stop' });
-      assert.deepEqual((await output(out, 4)).payload, { recording: false, action: 'stop' });
+      assert.deepEqual((await output(out, 3)).payload, { recording: false, action: 'stop' });
       await advance(6_000);
-      assert.equal(out.messages.length, 4, 'no auto-stop after a manual stop');
+      assert.equal(out.messages.length, 3);
+      assert.equal(auto.messages.length, 1, 'no auto-stop after a manual stop');
+    });
+
+    it('chained to a snapshot by output 1, takes one still per trigger and none at the auto-stop (the motion-sensor wiring)', async () => {
+      const node = { type: 'actioncam-record', camera: 'c1', action: 'start', duration: '5', durationType: 'num', wires: [['snap'], ['auto']] };
+      const flow = actionFlow(node, configNode(cam.addr.controlPort, cam.addr.httpPort));
+      flow.push({ id: 'snap', z: TAB, type: 'actioncam-snapshot', camera: 'c1', download: false, timeout: 10000, wires: [['out']] });
+      flow.push({ id: 'auto', z: TAB, type: 'helper' });
+      await loadFlow([...NODES, snapshotModule], flow, CREDENTIALS);
+      const out = new Collector(helper.getNode('out'));
+      const auto = new Collector(helper.getNode('auto'));
+      const statuses = new Collector(helper.getNode('statuses'));
+      await waitUntil(() => statusTexts(statuses).includes('ready'), 3000, 'status "ready"');
+      const photos = cam.sim.files.length;
+      clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'], shouldClearNativeTimers: true });
+      helper.getNode('n1').receive({ payload: true, topic: 'motion' });
+      await output(out, 1);
+      await advance(5_250);
+      assert.deepEqual((await output(auto, 1)).payload, { recording: false, action: 'auto-stop' });
+      await advance(1_000);
+      assert.equal(out.messages.length, 1);
+      assert.equal(cam.sim.files.length, photos + 2, 'one clip and one still');
     });
   });
 

@@ -88,10 +88,14 @@ describe('actioncam-rtp-relay node', function () {
     await loadFlow(NODES, flow, CREDENTIALS);
     const { out, caught, statuses } = collectors();
 
+    // Listening at once, but "waiting" until the camera's video flows, then "started" by itself.
+    const waiting = (await out.next()).payload as RelayEvent;
+    assert.equal(waiting.event, 'waiting');
+    assert.equal(waiting.mode, 'rtsp');
+    assert.match(String(waiting.url), /^rtsp:\/\/127\.0\.0\.1:\d+\/live$/);
     const started = (await out.next()).payload as RelayEvent;
     assert.equal(started.event, 'started');
-    assert.equal(started.mode, 'rtsp');
-    assert.match(String(started.url), /^rtsp:\/\/127\.0\.0\.1:\d+\/live$/);
+    assert.equal(started.url, waiting.url);
 
     const client = await play(String(started.url));
     await client.waitFrames(0, 20);
@@ -120,13 +124,15 @@ describe('actioncam-rtp-relay node', function () {
   it('sends RTP to host:port in rtp mode, started and stopped by msg, with the SDP on the msg', async () => {
     sink = await openRtpSink();
     await loadFlow(NODES, actionFlow(relay({ mode: 'rtp', host: '127.0.0.1', port: sink.port, autoStart: false, maxPayload: 500 }), camera()), CREDENTIALS);
-    const { out, caught } = collectors();
+    const { out, caught, statuses } = collectors();
     const n1 = helper.getNode('n1');
 
     n1.receive({ payload: 'start', topic: 'go', keep: 7 });
     const msg = await out.next();
     const started = msg.payload as RelayEvent;
-    assert.equal(started.event, 'started');
+    // rtp mode waits (bounded) for the parameter sets, so the video may flow by the time start answers
+    assert.ok(['waiting', 'started'].includes(started.event), started.event);
+    if (started.event === 'waiting') assert.equal(((await out.next()).payload as RelayEvent).event, 'started');
     assert.equal(msg.topic, 'go');
     assert.equal(msg.keep, 7);
     assert.match(String(started.sdp), new RegExp(`m=video ${sink.port} RTP/AVP 96`));
@@ -144,6 +150,9 @@ describe('actioncam-rtp-relay node', function () {
     n1.receive({ payload: false });
     const stopped = (await out.next()).payload as RelayEvent;
     assert.equal(stopped.event, 'stopped');
+    await waitUntil(() => statusTexts(statuses).at(-1) === 'stopped', 2000, 'status "stopped"');
+    const grey = statuses.messages.at(-1)!.status as { fill: string; shape: string };
+    assert.deepEqual([grey.fill, grey.shape], ['grey', 'ring']);
     const count = rtp.rtp.length;
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(rtp.rtp.length, count, 'nothing is sent after stop');
@@ -155,8 +164,10 @@ describe('actioncam-rtp-relay node', function () {
     flow.push({ id: 'n2', z: TAB, ...relay({}), wires: [['out']] });
     await loadFlow(NODES, flow, CREDENTIALS);
     const { out, caught } = collectors();
-    const urls = [(await out.next()).payload as RelayEvent, (await out.next()).payload as RelayEvent].map((e) => String(e.url));
-    assert.notEqual(urls[0], urls[1]);
+    const events: RelayEvent[] = [];
+    for (let i = 0; i < 4; i++) events.push((await out.next()).payload as RelayEvent); // waiting + started of each
+    const urls = [...new Set(events.map((e) => String(e.url)))];
+    assert.equal(urls.length, 2);
     const players = await Promise.all(urls.map((url) => play(url)));
     await Promise.all(players.map((p) => p.waitFrames(0, 15)));
     assert.equal(caught.messages.length, 0);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import configModule = require('../../nodes/actioncam-config');
 import snapshotModule = require('../../nodes/actioncam-snapshot');
-import { activeResources, collectors, helper, leakedResources, simulatorPerTest, statusTexts, waitUntil } from '../helpers/node-red';
+import { CREDENTIALS, actionFlow, activeResources, collectors, configNode, deadCamera, helper, leakedResources, loadFlow, simulatorPerTest, statusTexts, waitUntil } from '../helpers/node-red';
 
 const NODES = [configModule, snapshotModule];
 
@@ -43,7 +43,22 @@ describe('actioncam-snapshot node', () => {
     assert.deepEqual(msg.file, { path: added.path, name: added.name, size: added.size, url: `http://127.0.0.1:${cam.addr.httpPort}${added.path}` });
     assert.equal(msg.topic, 't');
     await waitUntil(() => statusTexts(statuses).includes('capturing'), 1000, 'status "capturing"');
-    await waitUntil(() => statusTexts(statuses).at(-1) === 'ready', 1000, 'status back to "ready"');
+    await waitUntil(() => statusTexts(statuses).at(-1) === added.name, 1000, 'the file name as the status');
+  });
+
+  it('shows the file name of the last still until the camera link changes', async () => {
+    await load();
+    const { out, statuses } = collectors();
+    helper.getNode('n1').receive({});
+    const first = (await out.next()).payload as { name: string };
+    helper.getNode('n1').receive({});
+    const second = (await out.next()).payload as { name: string };
+    assert.notEqual(first.name, second.name);
+    await waitUntil(() => statusTexts(statuses).at(-1) === second.name, 1000, 'the second file name');
+    const shown = statuses.messages.at(-1)!.status as { fill: string; shape: string };
+    assert.deepEqual([shown.fill, shown.shape], ['green', 'dot']);
+    cam.sim.dropConnections();
+    await waitUntil(() => statusTexts(statuses).at(-1) === 'ready', 5000, 'the link state again after a reconnect');
   });
 
   it('fails once with a clear timeout when the camera is too slow, and shows a red status', async () => {
@@ -59,6 +74,22 @@ describe('actioncam-snapshot node', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(caught.messages.length, 1);
     assert.equal(out.messages.length, 0);
+  });
+
+  it('a timeout before the camera answered says the camera was not ready, with the link\'s state', async () => {
+    const dead = await deadCamera();
+    try {
+      await helper.unload();
+      await loadFlow(NODES, actionFlow({ type: 'actioncam-snapshot', camera: 'c1', download: false, timeout: 300 }, configNode(dead.port, 80, { timeout: 60_000 })), CREDENTIALS);
+      const { out, caught } = collectors();
+      helper.getNode('n1').receive({ topic: 'still' });
+      const err = await caught.next(3000);
+      assert.equal((err.error as { message: string }).message, 'TimeoutError: the snapshot did not finish within 0.3 s: the camera was not ready (connecting)');
+      assert.equal(out.messages.length, 0);
+    } finally {
+      await helper.unload();
+      await dead.stop();
+    }
   });
 
   it('leaves no sockets or timers behind after unload', async () => {

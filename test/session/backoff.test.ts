@@ -59,6 +59,13 @@ describe('session/Backoff', () => {
     assert.equal(b.next(), 30000);
   });
 
+  it('next(capMs) lowers the cap for one delay, never below the minimum nor above the maximum', () => {
+    const b = new Backoff({ minMs: 1000, maxMs: 30000, random: () => 1 });
+    assert.deepEqual([b.next(2000), b.next(2000), b.next(2000), b.next()], [1000, 2000, 2000, 8000]);
+    assert.equal(b.next(500), 1000);
+    assert.equal(b.next(60000), 30000);
+  });
+
   it('rejects unusable bounds', () => {
     assert.throws(() => new Backoff({ minMs: 0, maxMs: 10 }), BadInputError);
     assert.throws(() => new Backoff({ minMs: 100, maxMs: 10 }), BadInputError);

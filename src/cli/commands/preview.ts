@@ -27,8 +27,8 @@ export async function relayCommand(ctx: CommandContext): Promise<void> {
     host: to.host,
     port: to.port,
     sdpFile: ctx.args.sdp !== undefined ? resolve(ctx.args.sdp) : undefined,
-  }, (event) => {
-    if (event.event === 'started') {
+  }, (event, first) => {
+    if (first) {
       const sdp = event.sdp ?? '';
       ctx.out.result({ event: 'started', sdp }, () => sdp);
       if (!ctx.out.json) ctx.out.note(`sending RTP to ${to.host}:${to.port} (RTCP ${to.port + 1}); Ctrl+C stops`);
@@ -49,8 +49,8 @@ export async function rtspCommand(ctx: CommandContext): Promise<void> {
     rtspPort: listen.port,
     path: ctx.args.path ?? RtspDefaults.path,
     auth: ctx.args.rtspAuth,
-  }, (event) => {
-    if (event.event === 'started') {
+  }, (event, first) => {
+    if (first) {
       const url = event.url ?? '';
       ctx.out.result({ event: 'started', url }, () => url);
       if (!ctx.out.json) ctx.out.note('serving the camera preview; Ctrl+C stops');
@@ -63,15 +63,17 @@ export async function rtspCommand(ctx: CommandContext): Promise<void> {
 
 /**
  * Logs in (the first attempt must succeed), runs the relay until interrupted, and closes everything
- * once. `report` gets the started event, the events while running, and the stopped event.
+ * once. `report` gets the answer to the start first (`first` true: "started", or "waiting" while the
+ * video does not flow yet; the preview's own notes say when it does), the events while running, and
+ * the stopped event.
  */
-async function runRelay(ctx: CommandContext, relaySettings: RelaySettings, report: (event: RelayEvent) => void): Promise<void> {
+async function runRelay(ctx: CommandContext, relaySettings: RelaySettings, report: (event: RelayEvent, first: boolean) => void): Promise<void> {
   const target = cameraTarget(ctx);
   const camera = new Camera({ session: sessionOptions(ctx, true), preview: { port: target.previewPort } });
   const runner = new RelayRunner(relaySettings, {
     acquirePreview: () => camera.preview.acquire(),
     releasePreview: () => camera.preview.release(),
-    onEvent: report,
+    onEvent: (event) => report(event, false),
     logger: ctx.logger,
   });
   try {
@@ -84,9 +86,9 @@ async function runRelay(ctx: CommandContext, relaySettings: RelaySettings, repor
       camera.preview.on('stalled', () => ctx.out.note(`no preview from ${target.host} on UDP port ${target.previewPort}`));
       camera.preview.on('flowing', () => ctx.out.note(`preview flowing from ${target.host}`));
     }
-    report(await runner.start());
+    report(await runner.start(), true);
     await untilAborted(ctx.signal);
-    report(await runner.stop());
+    report(await runner.stop(), false);
   } finally {
     await runner.stop();
     await camera.close();

@@ -81,6 +81,9 @@ describe('editor: examples/', () => {
         );
         const notes = nodes.filter((n) => n.type === 'comment').map((n) => `${n.name}\n${n.info}`);
         assert.ok(notes.some((t) => /camera's address/i.test(t)), 'a comment tells the user to set the camera address');
+        // installed from the palette there is no `npm start`: say what to run, and what it listens on (issue 9)
+        const all = notes.join('\n');
+        for (const needle of ['npx actioncam simulate', '~/.node-red', '127.0.0.1', '6666', '8080', '6669']) assert.ok(all.includes(needle), `the notes mention ${needle}`);
       });
 
       it('discovery stays on loopback and says how to search a real network', () => {
@@ -89,6 +92,7 @@ describe('editor: examples/', () => {
           assert.equal(n.ports, '22600,21600');
           const notes = nodes.filter((x) => x.type === 'comment').map((x) => `${x.name}\n${x.info}`).join('\n');
           assert.match(notes, /255\.255\.255\.255/);
+          assert.match(notes, /npx actioncam simulate/);
         }
       });
 

@@ -70,6 +70,18 @@ describe('editor: message catalogues', () => {
     }
   });
 
+  it('every node has its help in German (nodes/locales/de/<type>.html), not only its labels', () => {
+    for (const type of NODE_TYPES) {
+      const help = htmlParts(type, read('nodes', 'locales', 'de', `${type}.html`)).help ?? '';
+      assert.ok(help.length > 200, `de/${type}.html`);
+      const lines = help.split('\n').filter((l) => l.trim() !== '');
+      assert.ok(lines.every((l) => !/^\s/.test(l)), `de/${type}.html: no indented lines (they would become code blocks)`);
+      // the same message properties, in the same order, as the English help
+      const props = (text: string): string[] => [...text.matchAll(/^: (\*?[`\w]+)/gm)].map((m) => m[1]);
+      if (type !== 'actioncam-config') assert.deepEqual(props(help), props(htmlParts(type).help ?? ''), `de/${type}.html documents the same message properties`);
+    }
+  });
+
   it('translated help, where present, is markdown for the right type with the same sections', () => {
     for (const lang of LANGS) {
       for (const type of NODE_TYPES) {

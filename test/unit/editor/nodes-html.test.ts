@@ -72,7 +72,8 @@ describe('editor: nodes/*.html', () => {
         assert.equal(literal(reg.props.get('icon')), `${type}.svg`);
         if (!isConfig) {
           assert.equal(literal(reg.props.get('inputs')), 1);
-          assert.equal(literal(reg.props.get('outputs')), 1);
+          // the record node's auto-stop leaves by a second output (issue 9)
+          assert.equal(literal(reg.props.get('outputs')), type === 'actioncam-record' ? 2 : 1);
         }
         // defaults and credentials must be inline object literals with exactly the documented names
         assert.deepEqual(objectKeys(reg.props.get('defaults')).sort(), row!.properties.map((p) => p.name).sort());
