@@ -75,6 +75,7 @@ export = function (RED: NodeAPI): void {
       register: (user: Node, onStatus?: StatusListener) => link.register(user, onStatus),
       deregister: (user: Node, done: () => void, removed?: boolean) => link.deregister(user, done, removed),
       session: (opts?: SessionWaitOptions) => link.session(opts),
+      whenReady: (signal: AbortSignal) => link.whenReady(signal),
       fileUrl: (path: string) => fileUrl(host, httpPort, path),
       acquirePreview: () => link.camera.preview.acquire(),
       releasePreview: () => link.camera.preview.release(),

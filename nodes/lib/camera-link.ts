@@ -98,6 +98,13 @@ export class CameraLink {
     return this.camera.connectNow({ signal: opts.signal, timeoutMs: opts.timeoutMs ?? this.options.readyTimeoutMs });
   }
 
+  /** The session once logged in, waiting through reconnects without a time limit (listeners, not commands). */
+  async whenReady(signal: AbortSignal): Promise<CameraSession> {
+    if (this.closed) throw new InvalidStateError(this.options.t('errors.configClosed', { camera: this.camera.name }));
+    this.open(); // throws the settings error, if any
+    return this.camera.ready({ signal });
+  }
+
   /** Closes the camera for good (the config node is closing); bounded, never rejects. */
   async close(): Promise<void> {
     await this.waitForUsersToLeave();

@@ -46,6 +46,8 @@ export interface CameraConfigNode extends Node<CameraCredentials> {
   deregister(node: Node, done: () => void, removed?: boolean): void;
   /** The shared session once it is ready; rejects when it does not get ready within the bound. */
   session(opts?: SessionWaitOptions): Promise<CameraSession>;
+  /** The session once it is logged in, however long that takes (reconnects included); for listeners, not commands. */
+  whenReady(signal: AbortSignal): Promise<CameraSession>;
   /** HTTP URL of a file on the camera's SD card. */
   fileUrl(path: string): string;
   /** The camera's live preview (one per camera, shared by every output); starts it for the first holder. */

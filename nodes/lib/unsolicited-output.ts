@@ -18,11 +18,6 @@ import type { CameraConfigNode } from './types';
 
 export const UnsolicitedDefaults = {
   /**
-   * A wait for the session ends only when it is ready or fails for good (reconnect off: the attempt
-   * failed); setTimeout's largest delay stands in for "no limit".
-   */
-  waitMs: 0x7fffffff,
-  /**
    * After a failed wait (camera off, reconnect off) the node asks again this much later: a listener
    * that gave up would miss the camera coming back, one that asks often would dial a camera the user
    * asked not to redial.
@@ -88,7 +83,9 @@ export class UnsolicitedOutput {
     const { config, closing } = this.options;
     if (!config || this.session || this.waiting || closing.aborted) return;
     this.waiting = true;
-    config.session({ signal: closing, timeoutMs: UnsolicitedDefaults.waitMs }).then(
+    // Waits through reconnects without a limit: it ends only when the camera is ready or fails for
+    // good (reconnect off: the attempt failed).
+    config.whenReady(closing).then(
       (session) => {
         this.waiting = false;
         this.attach(session);

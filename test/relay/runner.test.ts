@@ -48,7 +48,7 @@ describe('relay: RelayRunner', function () {
       onEvent: () => undefined,
     });
     const started = await runner.start();
-    assert.equal(started.event, 'started');
+    assert.equal(started.event, 'waiting', 'the FakeSource never reports flowing video');
     const url = String(started.url);
     const client = await RawRtspClient.connect(Number(new URL(url.replace(/^rtsp:/, 'http:')).port));
     clients.push(client);

@@ -246,7 +246,7 @@ function parseCell(cell: string): DocProperty[] {
 /** The property table of docs/NODES.md, keyed by node type. */
 export function nodesDoc(): Map<string, DocRow> {
   const rows = new Map<string, DocRow>();
-  for (const line of read('docs', 'docs/NODES.md').split('\n')) {
+  for (const line of read('docs', 'NODES.md').split('\n')) {
     if (!line.startsWith('| actioncam-')) continue;
     const cells = line.split(/(?<!\\)\|/).map((c) => c.trim());
     // cells: '', type, properties, credentials, ''
