@@ -18,7 +18,8 @@
  * new stream: one MP4 track has one set.
  *
  * Events (never 'error'): 'state' (state, previous), 'preRoll' (seconds held, whole, at most the
- * setting: emitted when it changes), 'saved' (ClipResult), 'failed' (Error).
+ * setting: emitted when it changes and when the ring empties or starts to fill), 'saved' (ClipResult),
+ * 'failed' (Error).
  */
 import { EventEmitter } from 'events';
 import * as path from 'path';
@@ -423,10 +424,12 @@ export class ClipRecorder extends EventEmitter {
     await Promise.all(pending);
   }
 
+  /** Emits 'preRoll' when the whole seconds shown change, or the ring empties or starts to fill. */
   private showPreRoll(): void {
     const whole = Math.floor(Math.min(this.ring.seconds, this.settings.preRollSeconds) + 1e-9);
-    if (whole === this.shownPreRoll) return;
-    this.shownPreRoll = whole;
+    const key = this.ring.length === 0 ? -1 : whole;
+    if (key === this.shownPreRoll) return;
+    this.shownPreRoll = key;
     this.emit('preRoll', whole);
   }
 
