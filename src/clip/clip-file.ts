@@ -6,8 +6,8 @@
  * receives the clip's name last (clip-name.ts placeClip). Nothing ever exists under the final name
  * but a complete clip; every failure and every abort removes the temporary files.
  *
- *   frames ──append()──> backlog (bounded) ──writev──> .<name>.<rand>.payload.part
- *   finish(): header ──> .<name>.<rand>.clip.part <── payload copied behind it ──> link/rename to <name>
+ *   frames ──append()──> backlog (bounded) ──writev per 64 KiB batch──> .actioncam-clip.<rand>.payload.part
+ *   finish(): header ──> .actioncam-clip.<rand>.clip.part <── payload copied behind it ──> link/rename to <name>
  *
  * States: recording -> finishing -> saved | failed | aborted. append() outside 'recording' is refused.
  */
@@ -31,6 +31,7 @@ export interface ClipFileOptions {
   onFailure?: (err: StorageError) => void;
   /** See ClipDefaults. */
   maxWriteBacklogBytes?: number;
+  writeBatchBytes?: number;
   maxClipBytes?: number;
   maxClipFrames?: number;
   copyChunkBytes?: number;
@@ -60,6 +61,9 @@ export class ClipFile {
   private handle: ClipFileHandle | undefined;
   private readonly opened: Promise<void>;
   private queue: Buffer[] = [];
+  private queuedBytes = 0;
+  /** Set while finishing or aborting: everything queued is written without waiting for a full batch. */
+  private flushing = false;
   private appended = 0;
   private written = 0;
   private preRollBytes = 0;
@@ -133,6 +137,7 @@ export class ClipFile {
     }
     this.index.add(frame.timestamp, size, frame.keyframe);
     this.queue.push(frame.sample);
+    this.queuedBytes += size;
     this.appended += size;
     this.pump();
     return 'ok';
@@ -172,12 +177,14 @@ export class ClipFile {
       return;
     }
     this.queue = [];
+    this.queuedBytes = 0;
     await this.opened;
     await this.writing;
     await this.removeTemporaryFiles();
   }
 
   private async save(file: string, params: ParameterSets, creationTime: Date | undefined): Promise<SavedClip> {
+    this.flushing = true;
     await this.opened;
     await this.drain();
     if (this.failure) throw this.failure;
@@ -220,13 +227,20 @@ export class ClipFile {
     if (this.current === 'aborted') throw new AbortedError(`the clip in ${this.dir} was abandoned`);
   }
 
-  /** Starts one writev of everything queued unless one is running; chains the next when it ends. */
+  /**
+   * Starts one writev of what is queued, once a batch has gathered (or when finishing), unless one is
+   * running; chains the next when it ends.
+   */
   private pump(): void {
     if (this.writing || !this.handle || this.queue.length === 0 || this.failure || this.current === 'aborted') return;
+    const backlog = this.options.maxWriteBacklogBytes ?? ClipDefaults.maxWriteBacklogBytes;
+    const batchBytes = Math.min(this.options.writeBatchBytes ?? ClipDefaults.writeBatchBytes, Math.floor(backlog / 2));
+    if (!this.flushing && this.queuedBytes < batchBytes && this.queue.length < MAX_BATCH) return;
     const batch = this.queue.length <= MAX_BATCH ? this.queue : this.queue.slice(0, MAX_BATCH);
     this.queue = batch === this.queue ? [] : this.queue.slice(MAX_BATCH);
     let bytes = 0;
     for (const b of batch) bytes += b.length;
+    this.queuedBytes -= bytes;
     const handle = this.handle;
     this.writing = writeFully(handle, batch, this.written).then(
       () => {
@@ -252,6 +266,7 @@ export class ClipFile {
     if (this.failure) return;
     this.failure = err;
     this.queue = [];
+    this.queuedBytes = 0;
     if (this.current === 'recording') this.options.onFailure?.(err);
   }
 

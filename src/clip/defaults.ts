@@ -49,6 +49,14 @@ export const ClipDefaults = {
    * beyond that fails the clip (StorageError 'slow') instead of growing memory.
    */
   maxWriteBacklogBytes: 16 * MiB,
+  /**
+   * Frames are written to the payload file in batches of this many bytes, not one by one: a write
+   * goes through libuv's thread pool (a system call and two thread hops), which cost more CPU than
+   * the frame's own handling (bench/clip-bench.ts). 64 KiB is a third of a second of the VGA preview
+   * and a second and a half of the 320x240 one; the payload file is not a clip until it is finished,
+   * so holding a batch back loses nothing a crash would not lose anyway.
+   */
+  writeBatchBytes: 64 * 1024,
   /** Read size when the payload is copied behind the header at the end: large enough for full disk speed, small in memory. */
   copyChunkBytes: MiB,
   /** Numbered names tried when a clip's name is taken ("cam-20261130-120005 (1).mp4" ...): after that, something is wrong. */
