@@ -68,6 +68,8 @@ export interface ClipRequest {
   dir: string;
   /** The clip's file name; default "<camera>-<YYYYMMDD-HHMMSS>.mp4" from its first frame. A taken name gets a number. */
   fileName?: string;
+  /** Ends the clip this request starts early when it aborts (the clip is saved as far as it got). Ignored when the request extends a clip. */
+  signal?: AbortSignal;
 }
 
 /** What a saved clip is: msg.payload of the actioncam-clip node; `actioncam clip --json` prints file, duration, frames and size. */
@@ -112,6 +114,8 @@ interface Recording {
   firstReceivedAt: number | undefined;
   /** After a stall (or with nothing in the ring): frames wait for a keyframe. */
   needKeyframe: boolean;
+  /** Removes the request signal's listener. */
+  unlisten: () => void;
   result: Promise<ClipResult>;
   resolve(result: ClipResult): void;
   reject(err: Error): void;
@@ -282,6 +286,7 @@ export class ClipRecorder extends EventEmitter {
       params: undefined,
       firstReceivedAt: undefined,
       needKeyframe: true,
+      unlisten: () => undefined,
       result,
       resolve,
       reject,
@@ -295,11 +300,18 @@ export class ClipRecorder extends EventEmitter {
       onFailure: (err) => this.end(rec, err),
     });
     this.recording = rec;
+    const { signal } = request;
+    if (signal) {
+      const onAbort = (): void => this.end(rec);
+      signal.addEventListener('abort', onAbort, { once: true });
+      rec.unlisten = () => signal.removeEventListener('abort', onAbort);
+    }
     for (const frame of this.ring.frames()) this.feed(rec, frame, true);
     rec.preRollFrames = rec.file.frames;
     rec.preRollSeconds = rec.preRollFrames > 0 ? this.ring.seconds : 0;
     this.armEndTimer(rec, now);
     this.setState('recording');
+    if (signal?.aborted) this.end(rec);
     return result;
   }
 
@@ -351,6 +363,7 @@ export class ClipRecorder extends EventEmitter {
     this.recording = undefined;
     clearTimeout(rec.timer);
     rec.timer = undefined;
+    rec.unlisten();
     if (this.current === 'recording') this.setState('armed');
     this.saving.add(rec);
     this.save(rec, failure).then(

@@ -48,20 +48,13 @@ export async function clipCommand(ctx: CommandContext): Promise<void> {
       if (!ctx.out.json) ctx.out.note(`filling the ${preRoll} s pre-roll...`);
       await fillPreRoll(ctx, camera.preview, recorder, preRoll);
     }
-    const { clip } = await recorder.trigger({ seconds, dir, fileName: out ? path.basename(out) : undefined });
+    // Ctrl+C (the signal) ends the clip early; it is saved as far as it got.
+    const { clip } = await recorder.trigger({ seconds, dir, fileName: out ? path.basename(out) : undefined, signal: ctx.signal });
     if (!ctx.out.json) ctx.out.note(`recording ${seconds} s; Ctrl+C ends the clip early`);
-    const onAbort = (): void => {
-      if (!ctx.out.json) ctx.out.note('interrupted: the clip ends here');
-      void recorder.finishNow();
-    };
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      const result = await clip;
-      const doc = { file: result.file, duration: result.duration, frames: result.frames, size: result.size };
-      ctx.out.result(doc, () => `${doc.file}  ${doc.duration} s, ${doc.frames} frames, ${formatBytes(doc.size)}`);
-    } finally {
-      ctx.signal.removeEventListener('abort', onAbort);
-    }
+    const result = await clip;
+    if (ctx.signal.aborted && !ctx.out.json) ctx.out.note('interrupted: the clip ended early');
+    const doc = { file: result.file, duration: result.duration, frames: result.frames, size: result.size };
+    ctx.out.result(doc, () => `${doc.file}  ${doc.duration} s, ${doc.frames} frames, ${formatBytes(doc.size)}`);
   } finally {
     await recorder.disarm({ finish: false });
     await camera.close();

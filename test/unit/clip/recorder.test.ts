@@ -201,14 +201,8 @@ describe('clip/recorder: ClipRecorder', () => {
     await recorder.arm();
     play(60);
     const { clip: saving } = await recorder.trigger({ seconds: 30, dir });
-    let failure: unknown;
-    saving.catch((err: unknown) => (failure = err));
-    for (let i = 0; i < 100 && failure === undefined; i++) {
-      play(1);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    assert.ok(failure instanceof StorageError && failure.reason === 'full', String(failure));
-    assert.match((failure as Error).message, /is full \(ENOSPC\)/);
+    play(40); // past the first 64 KiB batch; the clock stays 27 s short of the clip's end
+    await assert.rejects(saving, (err: unknown) => err instanceof StorageError && err.reason === 'full' && /is full \(ENOSPC\)/.test(err.message));
     assert.equal(recorder.state, 'armed');
     assert.deepEqual(await listDir(dir), []);
   });
@@ -224,6 +218,20 @@ describe('clip/recorder: ClipRecorder', () => {
     play(10); // the keyframe at 15 carries the new set
     const result = await saving;
     assert.equal(result.frames, 15 + 15);
+    assert.equal(recorder.state, 'armed');
+  });
+
+  it('the request\'s signal ends the clip early; it is saved as far as it got', async () => {
+    setup();
+    await recorder.arm();
+    play(60);
+    const controller = new AbortController();
+    const { clip: saving } = await recorder.trigger({ seconds: 30, dir, signal: controller.signal });
+    play(10);
+    controller.abort();
+    play(5); // after the end: not in the clip
+    const result = await saving;
+    assert.equal(result.frames, 15 + 10);
     assert.equal(recorder.state, 'armed');
   });
 
