@@ -8,14 +8,22 @@
  *   - recording: the ring plus one clip being written to a temporary folder.
  * CPU per frame comes from /proc (proc-cpu.ts) over alternating rounds, each subject's camera muted
  * while another is measured, so other load on the machine falls on all alike; "× baseline" is the
- * ratio to the baseline measured in the same run. Memory: after the rounds every ring is filled
- * again, and each subject reports its heap + external memory after a full GC (probe.ts) and what its
- * ring holds; the ring's memory is the difference to the baseline.
+ * median over the rounds of the ratio to the baseline's CPU per frame in the same round (with the
+ * lowest and highest: at camera rate a frame costs a few hundred µs of event-loop wake-ups, timers and
+ * GC, so single rounds scatter). Memory: after the rounds every ring is filled again, and each subject
+ * reports its heap + external memory after a full GC (probe.ts) and what its ring holds; the ring's
+ * memory is the difference to the baseline. For scale, the ring's own work per frame (clipFrame +
+ * PreRollRing.push) is also timed at full speed in this process against an AVCC copy of the frame.
  */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ClipDefaults } from '../src/clip/defaults';
+import { clipFrame, PreRollRing } from '../src/clip/pre-roll';
+import { splitAccessUnits } from '../src/media/h264/access-units';
+import { splitAnnexB } from '../src/media/h264/annexb';
+import { containsIdr } from '../src/media/h264/nal';
+import { avccSample } from '../src/media/mp4/sample-data';
 import { CameraSimulator } from '../src/simulator';
 import { freeUdpPort } from '../test/helpers/ports';
 import { CAMERA_RATE_CLIP, CAMERA_RATE_FPS } from './camera-rate-bench';
@@ -31,7 +39,7 @@ const PRE_ROLL_SECONDS = ClipDefaults.preRollSeconds;
 const WARMUP_MS = (PRE_ROLL_SECONDS + 3) * 1000;
 /** After unmuting: frames flowing again before the window opens. */
 const RESUME_MS = 1500;
-const ROUNDS = 4;
+const ROUNDS = 6;
 const FIRST_FRAME_TIMEOUT_MS = 15_000;
 
 export interface ClipBenchRow {
@@ -43,8 +51,11 @@ export interface ClipBenchRow {
   framesSeen: number;
   cpuMsPerFrame: number;
   cpuMsPerSecond: number;
-  /** CPU per frame above the baseline's, in µs: the clip output's own cost. */
+  /** CPU per frame above the baseline's, in µs (over the whole run): the clip output's own cost. */
   extraUsPerFrame: number;
+  /** Median over the rounds of this row's CPU per frame / the baseline's in the same round, and the range. */
+  ratio: number;
+  ratioRange: [number, number];
   /** Heap + external memory after a full GC at the end, and the peak RSS. */
   memoryBytes: number;
   rssMiB: number;
@@ -56,8 +67,8 @@ export interface ClipBenchReport {
   preRollSeconds: number;
   seconds: number;
   rows: ClipBenchRow[];
-  /** cpuMsPerFrame / baseline's, per row (1 for the baseline). */
-  ratios: number[];
+  /** The ring's work per frame at full speed, in this process: clipFrame + push against an AVCC copy. */
+  fullSpeed: { frames: number; copyUsPerFrame: number; ringUsPerFrame: number; ratio: number };
   /** The ring subject's memory above the baseline's, what its ring counts, and the difference per frame held. */
   ring: { retainedBytes: number; countedBytes: number; frames: number; overheadPerFrame: number };
 }
@@ -67,6 +78,8 @@ interface Running {
   sim: CameraSimulator;
   proc: SubjectProcess;
   totals: { cpuMs: number; wallMs: number; sent: number; rss: number };
+  /** CPU ms per frame of each round. */
+  rounds: number[];
 }
 
 const SUBJECTS: Array<{ name: string; mode: 0 | 1 | 2 }> = [
@@ -107,6 +120,7 @@ export async function runClipBench(options: BenchOptions, progress: (line: strin
         cpuMsPerFrame: t.cpuMs / t.sent,
         cpuMsPerSecond: (t.cpuMs * 1000) / t.wallMs,
         extraUsPerFrame: 0,
+        ...roundRatios(r.rounds, running[0].rounds),
         memoryBytes: after.heapUsed + after.external,
         rssMiB: t.rss / 2 ** 20,
         ring: ends[i].stats.ring,
@@ -122,7 +136,7 @@ export async function runClipBench(options: BenchOptions, progress: (line: strin
       preRollSeconds: PRE_ROLL_SECONDS,
       seconds: options.clipSeconds,
       rows,
-      ratios: rows.map((row) => ratio(row.cpuMsPerFrame, rows[0].cpuMsPerFrame)),
+      fullSpeed: fullSpeed(),
       ring: { retainedBytes: retained, countedBytes: counted, frames, overheadPerFrame: frames > 0 ? (retained - counted) / frames : NaN },
     };
   } finally {
@@ -151,7 +165,7 @@ async function open(name: string, mode: 0 | 1 | 2, dir: string): Promise<Running
     await sim.stop();
     throw err;
   }
-  return { name, sim, proc, totals: { cpuMs: 0, wallMs: 0, sent: 0, rss: 0 } };
+  return { name, sim, proc, totals: { cpuMs: 0, wallMs: 0, sent: 0, rss: 0 }, rounds: [] };
 }
 
 async function measure(r: Running, windowMs: number): Promise<void> {
@@ -161,11 +175,48 @@ async function measure(r: Running, windowMs: number): Promise<void> {
   const sent0 = r.sim.stats.previewFrames;
   const t0 = performance.now();
   await sleep(windowMs);
-  r.totals.cpuMs += processCpuMs(r.proc.pid) - cpu0;
+  const cpuMs = processCpuMs(r.proc.pid) - cpu0;
+  const sent = r.sim.stats.previewFrames - sent0;
+  r.totals.cpuMs += cpuMs;
   r.totals.wallMs += performance.now() - t0;
-  r.totals.sent += r.sim.stats.previewFrames - sent0;
+  r.totals.sent += sent;
+  r.rounds.push(cpuMs / sent);
   r.totals.rss = Math.max(r.totals.rss, processRssBytes(r.proc.pid));
   r.sim.faults.mutePreview = true;
+}
+
+/** Median and range over the rounds of `mine[i] / base[i]`. */
+function roundRatios(mine: number[], base: number[]): { ratio: number; ratioRange: [number, number] } {
+  const ratios = mine.map((m, i) => ratio(m, base[i])).sort((a, b) => a - b);
+  const mid = ratios.length >> 1;
+  const median = ratios.length % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+  return { ratio: median, ratioRange: [ratios[0], ratios[ratios.length - 1]] };
+}
+
+/** The VGA clip's frames through clipFrame + PreRollRing.push, and through an AVCC copy, at full speed (median of 5 rounds). */
+function fullSpeed(): ClipBenchReport['fullSpeed'] {
+  const data = readFileSync(CAMERA_RATE_CLIP);
+  const units = splitAccessUnits(splitAnnexB(data)).map((nalus) => ({ nalus, keyframe: containsIdr(nalus) }));
+  const frames = 50_000;
+  const ticks = 90000 / CAMERA_RATE_FPS;
+  const run = (work: (i: number) => void): number => {
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < frames; i++) work(i);
+    const t = process.cpuUsage(t0);
+    return (t.user + t.system) / frames;
+  };
+  const copies: number[] = [];
+  const rings: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    copies.push(run((i) => avccSample(units[i % units.length].nalus)));
+    const ring = new PreRollRing({ seconds: PRE_ROLL_SECONDS });
+    rings.push(run((i) => {
+      const u = units[i % units.length];
+      ring.push(clipFrame({ nalus: u.nalus, keyframe: u.keyframe, timestamp: (i * ticks) % 2 ** 32 }, 0));
+    }));
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  return { frames, copyUsPerFrame: median(copies), ringUsPerFrame: median(rings), ratio: ratio(median(rings), median(copies)) };
 }
 
 function rotate<T>(list: readonly T[], by: number): T[] {
