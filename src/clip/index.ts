@@ -1,6 +1,6 @@
 /** Public API of the clip output: MP4 event clips with pre-roll (ClipRecorder), and the parts it is built from. */
 export { ClipRecorder } from './recorder';
-export type { ClipDeps, ClipRecorderState, ClipRequest, ClipResult, ClipSettings, ClipTrigger, DisarmOptions } from './recorder';
+export type { ClipDeps, ClipRecorderState, ClipRequest, ClipResult, ClipSettings, ClipTrigger, DisarmOptions } from './types';
 export { ClipDefaults } from './defaults';
 export { PreRollRing, clipFrame } from './pre-roll';
 export type { ClipFrame, PreRollOptions, PreRollStats } from './pre-roll';
