@@ -3,9 +3,9 @@
  * real ffprobe and ffmpeg (skipped with the reason when they are missing): the clip has the frames
  * of the seconds asked for (pre-roll included) within one GOP, EVERY frame decodes bit-identical to
  * the clip the simulator sent (framemd5, the pre-roll frames included), moov comes before mdat, an
- * existing file is never replaced, and a missing folder, a full disk (a 64 KiB tmpfs in a mount
- * namespace of its own, when this machine allows one), Ctrl+C and SIGKILL never leave a half file
- * under the clip's name.
+ * existing file is never replaced, the camera dropping mid-clip leaves a clip that goes on after the
+ * reconnect, and a missing folder, a full disk (a 64 KiB tmpfs in a mount namespace of its own, when
+ * this machine allows one), Ctrl+C and SIGKILL never leave a half file under the clip's name.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -15,7 +15,7 @@ import { TEMPORARY_PREFIX } from '../../src/clip/clip-name';
 import { CameraSimulator } from '../../src/simulator';
 import { CLIP_FPS, CLIP_FRAMES, CLIP_IDR_FRAMES, CLIP_PATH } from '../helpers/clip';
 import { listDir, tempFolder, temporaryLeftovers } from '../helpers/clip-fs';
-import { alignWithReference, ffmpegAvailable, killSpawnedFfmpeg, referenceFramemd5 } from '../helpers/ffmpeg';
+import { alignWithReference, ffmpegAvailable, killSpawnedFfmpeg, parseFramemd5, referenceFramemd5, runFfmpeg } from '../helpers/ffmpeg';
 import { ffprobeAvailable, probeVideo } from '../helpers/ffprobe';
 import { topLevelBoxes } from '../helpers/mp4-boxes';
 import { CLI, collect, exited, reserveUdpPort, runCli, spawnCli } from './cli-helpers';
@@ -139,6 +139,30 @@ describe('actioncam clip (integration, ffprobe and ffmpeg)', function () {
     assert.equal(path.dirname(file), await fsp.realpath(dir));
     assert.ok((await probeVideo(file)).frames > 0);
     assert.deepEqual(await listDir(dir), [path.basename(file)]);
+  });
+
+  it('the camera dropping mid-clip: the clip goes on after the reconnect, and every frame still decodes to one of the clip\'s pictures', async () => {
+    const out = path.join(dir, 'event.mp4');
+    const child = start(['clip', ...camera, '--seconds', '6', '--out', out]);
+    const result = collect(child, 40000);
+    await stderrLine(child, /recording 6 s/);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const sentBefore = sim.stats.previewFrames;
+    sim.dropConnections(); // the preview ends with the control connection; the session logs in again and asks for it
+    const r = await result;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /camera 127\.0\.0\.1:\d+ lost; reconnecting \(the clip goes on\)/);
+    const doc = { frames: Number(/, (\d+) frames, /.exec(r.stdout)?.[1]) };
+    assert.ok(sim.stats.previewFrames > sentBefore + GOP, 'the simulator streamed again after the drop');
+    assert.ok(doc.frames > 1.5 * CLIP_FPS + GOP, `${doc.frames} frames: the clip took frames after the reconnect`);
+    const probed = await probeVideo(out);
+    assert.equal(probed.frames, doc.frames);
+    const known = new Set(reference);
+    const decoded = await runFfmpeg(['-loglevel', 'error', '-i', out, '-an', '-fps_mode', 'passthrough', '-f', 'framemd5', '-'], { timeoutMs: 30000 }).result;
+    assert.equal(decoded.stderr.trim(), '', 'no decoder error');
+    const md5s = parseFramemd5(decoded.stdout.toString('utf8')).map((f) => f.md5);
+    assert.equal(md5s.length, doc.frames);
+    assert.ok(md5s.every((m) => known.has(m)), 'every frame is one of the simulator\'s pictures');
   });
 
   it('never replaces an existing file: the clip gets a numbered name', async () => {
