@@ -26,10 +26,13 @@ export interface BenchOptions {
   idleSeconds: number;
   /** Camera-rate rows: also measure `actioncam relay` of this build directory (e.g. an older commit's dist/). */
   vsDist?: string;
+  /** Clip output rows: seconds of streaming per subject. */
+  clipSeconds: number;
   /** Skip a part. */
   pipeline: boolean;
   rtsp: boolean;
   camera: boolean;
+  clip: boolean;
   /** Print JSON instead of the tables. */
   json: boolean;
 }
@@ -46,7 +49,8 @@ export const USAGE = `usage: node dist/bench/run.js [options]
   --camera-seconds S  camera-rate rows: seconds of streaming per subject (default 20)
   --idle-seconds S    camera-rate rows: seconds logged in without preview per subject (default 20)
   --vs DIST           camera-rate rows: also run the relay of another build (DIST/src/cli/main.js) in the same rounds
-  --only pipeline|rtsp|camera
+  --clip-seconds S    clip output rows: seconds of streaming per subject (default 20)
+  --only pipeline|rtsp|camera|clip
   --json              machine-readable output
   --help`;
 
@@ -72,8 +76,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   }
   const frames = int(raw, '--frames', 100_000, 1);
   const only = raw.get('--only');
-  if (only !== undefined && only !== 'pipeline' && only !== 'rtsp' && only !== 'camera') {
-    throw new Error(`--only takes pipeline, rtsp or camera, got ${only}`);
+  if (only !== undefined && only !== 'pipeline' && only !== 'rtsp' && only !== 'camera' && only !== 'clip') {
+    throw new Error(`--only takes pipeline, rtsp, camera or clip, got ${only}`);
   }
   const options: BenchOptions = {
     frames,
@@ -87,9 +91,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     cameraSeconds: int(raw, '--camera-seconds', 20, 1),
     idleSeconds: int(raw, '--idle-seconds', 20, 1),
     vsDist: raw.get('--vs'),
+    clipSeconds: int(raw, '--clip-seconds', 20, 1),
     pipeline: only === undefined || only === 'pipeline',
     rtsp: only === undefined || only === 'rtsp',
     camera: only === undefined || only === 'camera',
+    clip: only === undefined || only === 'clip',
     json: flags.has('json'),
   };
   if (options.frames + options.warmupFrames + options.latencyFrames > MAX_TOTAL_FRAMES) {
@@ -100,7 +106,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
 
 const VALUED = new Set([
   '--frames', '--warmup', '--latency-frames', '--window', '--max-seconds', '--rtsp-seconds', '--clients', '--udp-clients', '--only',
-  '--camera-seconds', '--idle-seconds', '--vs',
+  '--camera-seconds', '--idle-seconds', '--vs', '--clip-seconds',
 ]);
 
 function int(raw: Map<string, string>, name: string, fallback: number, min: number): number {

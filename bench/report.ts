@@ -3,6 +3,7 @@
  */
 import * as os from 'node:os';
 import type { CameraRateReport, CameraRateRow } from './camera-rate-bench';
+import type { ClipBenchReport } from './clip-bench';
 import type { PathResult, PipelineReport } from './pipeline-bench';
 import type { RtspReport, RtspRow } from './rtsp-bench';
 import { KiB, MiB } from './stats';
@@ -24,6 +25,7 @@ export interface BenchReport {
   pipeline?: PipelineReport;
   rtsp?: RtspReport;
   cameraRate?: CameraRateReport;
+  clip?: ClipBenchReport;
 }
 
 export function machine(): Machine {
@@ -50,6 +52,7 @@ export function toMarkdown(report: BenchReport): string {
   if (report.pipeline) out.push(...pipelineTable(report.pipeline), '');
   if (report.rtsp) out.push(...rtspTable(report.rtsp), '');
   if (report.cameraRate) out.push(...cameraRateTable(report.cameraRate), '');
+  if (report.clip) out.push(...clipTable(report.clip), '');
   return `${out.join('\n')}\n`;
 }
 
@@ -103,6 +106,36 @@ function cameraRateTable(r: CameraRateReport): string[] {
     row('idle CPU ms per second', (x) => num(x.idleCpuMsPerSecond, 2), num(r.ratios.idleCpuMsPerSecond, 2)),
     row('RSS MiB', (x) => num(x.rssMiB, 1)),
   ];
+}
+
+function clipTable(r: ClipBenchReport): string[] {
+  const ring = r.ring;
+  const f = r.fullSpeed;
+  const lines = [
+    `Clip output at camera rate: the 640x480 clip at ${r.fps} fps for ${r.seconds} s per subject in alternating rounds, each subject a ` +
+      `process of its own (CPU from /proc); the ring holds the default ${r.preRollSeconds} s pre-roll. "× baseline" is the median of the ` +
+      'per-round ratios (lowest–highest).',
+    '',
+    '| subject | frames sent (run) / seen | CPU ms per frame | × baseline (range) | µs per frame above baseline | CPU ms per second | heap + external after GC, MiB | ring held (s / frames / KiB) | RSS MiB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  r.rows.forEach((x, i) => {
+    const held = x.ring ? `${num(x.ring.seconds, 1)} / ${x.ring.frames} / ${num(x.ring.bytes / KiB, 0)}` : '-';
+    const times = i === 0 ? '1.00' : `${num(x.ratio, 2)} (${num(x.ratioRange[0], 2)}–${num(x.ratioRange[1], 2)})`;
+    lines.push(
+      `| ${x.name} | ${x.framesSentTotal} / ${x.framesSeen} | ${num(x.cpuMsPerFrame, 3)} | ${times} | ${i === 0 ? '' : num(x.extraUsPerFrame, 1)} | ` +
+        `${num(x.cpuMsPerSecond, 1)} | ${num(x.memoryBytes / MiB, 2)} | ${held} | ${num(x.rssMiB, 1)} |`,
+    );
+  });
+  lines.push(
+    '',
+    `Ring memory: ${num(ring.retainedBytes / KiB, 0)} KiB retained above the baseline for the ${num(ring.countedBytes / KiB, 0)} KiB of samples ` +
+      `the ring counts (${ring.frames} frames): ${num((ring.retainedBytes - ring.countedBytes) / KiB, 0)} KiB more, the frames' objects and the clip ` +
+      `code itself (at most ${num(ring.overheadPerFrame, 0)} bytes a frame).`,
+    `The ring's own work at full speed (${f.frames} frames, this process): clipFrame + PreRollRing.push ${num(f.ringUsPerFrame, 2)} µs a frame, ` +
+      `an AVCC copy of the frame ${num(f.copyUsPerFrame, 2)} µs (× ${num(f.ratio, 2)}).`,
+  );
+  return lines;
 }
 
 function rtspTable(report: RtspReport): string[] {

@@ -6,6 +6,7 @@
  */
 import type { ChildMessage, ParentMessage, SubjectKind } from './ipc';
 import { Probe } from './probe';
+import { startClipSubject, type ClipSubjectArgs } from './subjects/clip';
 import { startForwarder } from './subjects/forwarder';
 import { startPipeline } from './subjects/pipeline';
 import { startRtsp } from './subjects/rtsp';
@@ -19,6 +20,8 @@ function start(kind: SubjectKind, args: Record<string, number>): Promise<Subject
       return startPipeline(args.sinkPort);
     case 'rtsp':
       return startRtsp(args.fps);
+    case 'clip':
+      return startClipSubject(args as unknown as ClipSubjectArgs);
   }
 }
 

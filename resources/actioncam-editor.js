@@ -5,7 +5,7 @@
  * <script src="resources/@actioncam/node-red-actioncam/actioncam-editor.js"></script> before its
  * own script, which keeps its literal RED.nodes.registerType('<type>', {...}) (node-red-dev reads it).
  *
- * Node-RED runs the file once per node set that names it (eight times): the first run defines the
+ * Node-RED runs the file once per node set that names it (once per node type): the first run defines the
  * one namespace object, window.ActionCamEditor, and every later run leaves it as it is.
  */
 (function (root) {

@@ -14,7 +14,8 @@ export type ActionCamErrorCode =
   | 'EINPUT'
   | 'EABORTED'
   | 'EHTTP'
-  | 'ERTSP';
+  | 'ERTSP'
+  | 'ESTORAGE';
 
 export class ActionCamError extends Error {
   readonly code: ActionCamErrorCode;
@@ -102,6 +103,27 @@ export class RtspError extends ActionCamError {
   constructor(status: number, message: string) {
     super('ERTSP', message);
     this.status = status;
+  }
+}
+
+/** Why a file could not be written: the disk is full, the folder is missing or not writable, the disk cannot keep up, or something else. */
+export type StorageFailure = 'full' | 'missing' | 'denied' | 'slow' | 'failed';
+
+/**
+ * Writing a file on this computer failed (a clip, src/clip): `reason` says why in one word, `path`
+ * names the folder or file, and `syscall` the system error code (ENOSPC, ENOENT, ...) when there was one.
+ */
+export class StorageError extends ActionCamError {
+  readonly reason: StorageFailure;
+  readonly path: string;
+  readonly syscall?: string;
+
+  constructor(reason: StorageFailure, path: string, message: string, cause?: unknown) {
+    super('ESTORAGE', message, { cause });
+    this.reason = reason;
+    this.path = path;
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    if (typeof code === 'string') this.syscall = code;
   }
 }
 

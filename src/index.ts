@@ -2,7 +2,7 @@
  * @actioncam/node-red-actioncam as a library: everything the Node-RED nodes and the `actioncam`
  * command are built from, usable on its own (no Node-RED import anywhere under src/).
  *
- *   const { Camera, RelayRunner, RtspServer } = require('@actioncam/node-red-actioncam');
+ *   const { Camera, RelayRunner, RtspServer, ClipRecorder } = require('@actioncam/node-red-actioncam');
  */
 export * from './errors';
 export type { Logger } from './logger';
@@ -22,6 +22,7 @@ export * as mp4 from './media/mp4';
 export { waitForParameterSets, type StreamSource } from './media/source';
 export { buildSdp, type SdpOptions } from './media/sdp';
 export * from './relay';
+export * from './clip';
 export { RtspServer, RtspDefaults } from './rtsp';
 export type { RtspListenInfo, RtspServerOptions, RtspServerStats, RtspSessionEvent, RtspAuthOptions, RtspRecordRequest } from './rtsp';
 export * from './simulator';

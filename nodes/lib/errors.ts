@@ -3,7 +3,7 @@
  * Error a user can read, and the short reason a red status shows. How a failure is reported is
  * nodes/lib/failure.ts.
  */
-import { ActionCamError, BadInputError } from '../../src/errors';
+import { ActionCamError, BadInputError, StorageError } from '../../src/errors';
 
 /** A node whose `camera` property points at no actioncam-config node. */
 export class MissingCameraError extends BadInputError {}
@@ -32,9 +32,19 @@ const REASONS: Record<string, string> = {
   ERTSP: 'rtsp',
 };
 
+/** A clip that could not be written says why in the status: the person at the disk has something to do. */
+const STORAGE_REASONS: Record<StorageError['reason'], string> = {
+  full: 'diskFull',
+  missing: 'noFolder',
+  denied: 'notWritable',
+  slow: 'diskSlow',
+  failed: 'storage',
+};
+
 /** Key under `status.reason.` for the short text in a red status. */
 export function reasonKey(err: unknown): string {
   if (err instanceof MissingCameraError) return 'noCamera';
+  if (err instanceof StorageError) return STORAGE_REASONS[err.reason] ?? 'storage';
   if (err instanceof ActionCamError) return REASONS[err.code] ?? 'failed';
   return 'failed';
 }

@@ -80,6 +80,11 @@ export class StatusBoard {
     this.render();
   }
 
+  /** A failure is shown (activities a node refreshes by itself should not paint over it). */
+  get failing(): boolean {
+    return this.overlay?.kind === 'failure';
+  }
+
   /** An input succeeded: a failure is no longer news. */
   succeeded(): void {
     if (this.overlay && this.overlay.kind === 'failure') this.clear();

@@ -4,6 +4,7 @@
  * HOST:PORT, positive timeouts). Everything wrong with the command line is a UsageError (exit 2).
  */
 import { parseArgs } from 'node:util';
+import { ClipDefaults } from '../clip/defaults';
 import { BadInputError } from '../errors';
 import { Defaults } from '../protocol/constants';
 
@@ -20,7 +21,7 @@ export function asUsage<T>(parse: () => T): T {
   }
 }
 
-export const COMMANDS = ['discover', 'firmware', 'ls', 'still', 'record', 'stop', 'fetch', 'sync', 'clock', 'watch', 'cmd', 'simulate', 'relay', 'rtsp', 'help'] as const;
+export const COMMANDS = ['discover', 'firmware', 'ls', 'still', 'record', 'stop', 'fetch', 'sync', 'clock', 'watch', 'cmd', 'simulate', 'relay', 'rtsp', 'clip', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -51,6 +52,8 @@ const OPTIONS = {
   'max-size': { type: 'string' },
   type: { type: 'string' },
   time: { type: 'string' },
+  seconds: { type: 'string' },
+  'pre-roll': { type: 'string' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -77,6 +80,7 @@ const COMMAND_SPEC: Record<CommandName, { options: readonly OptionName[]; args: 
   },
   relay: { options: [...CAMERA, 'to', 'sdp'], args: [0, 0] },
   rtsp: { options: [...CAMERA, 'listen', 'path', 'rtsp-user', 'rtsp-password'], args: [0, 0] },
+  clip: { options: [...CAMERA, 'seconds', 'pre-roll', 'out'], args: [0, 0] },
   help: { options: GENERAL, args: [0, 1] },
 };
 
@@ -120,6 +124,9 @@ export interface CliArgs {
   fileType?: 'video' | 'photo' | 'all';
   /** --time of `clock`. */
   time?: Date;
+  /** `clip`: seconds to record after the trigger, and the pre-roll before it. */
+  seconds?: number;
+  preRoll?: number;
 }
 
 /** Defaults of the camera-facing options, shown by --help (the camera's own values, PROTOCOL.md §1). */
@@ -186,6 +193,8 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
     maxBytes: optional(values['max-size'], (v) => parseSize('--max-size', v)),
     fileType: optional(values.type, (v) => parseFileType(v)),
     time: optional(values.time, (v) => parseTime(v)),
+    seconds: optional(values.seconds, (v) => parseSeconds('--seconds', v, Number.MIN_VALUE, ClipDefaults.longestClipSeconds)),
+    preRoll: optional(values['pre-roll'], (v) => parseSeconds('--pre-roll', v, 0, ClipDefaults.maxPreRollSeconds)),
   };
 }
 
@@ -223,6 +232,16 @@ export function parseEndpoint(option: string, value: string): Endpoint {
   const match = /^\[([^\]]+)\]:(\d+)$/.exec(value) ?? /^([^:[\]]+):(\d+)$/.exec(value);
   if (!match) throw new UsageError(`${option} must be HOST:PORT, got '${value}'`);
   return { host: match[1], port: parsePort(option, match[2]) };
+}
+
+/** Seconds as a decimal number from `min` (0, or above 0 with Number.MIN_VALUE) to `max`. */
+function parseSeconds(option: string, value: string, min: number, max: number): number {
+  const n = Number(value.trim());
+  if (!/^\s*(?:\d+(?:\.\d+)?|\.\d+)\s*$/.test(value) || !(n >= min && n <= max)) {
+    const range = min > 0 ? `above 0 and at most ${max}` : `from ${min} to ${max}`;
+    throw new UsageError(`${option} must be a number of seconds ${range}, got '${value}'`);
+  }
+  return n;
 }
 
 function parseTimeout(value: string): number {

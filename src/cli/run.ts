@@ -34,6 +34,7 @@ const HANDLERS: Record<Exclude<CommandName, 'help'>, () => Promise<Command>> = {
   simulate: async () => (await import('./commands/simulate')).simulateCommand,
   relay: async () => (await import('./commands/preview')).relayCommand,
   rtsp: async () => (await import('./commands/preview')).rtspCommand,
+  clip: async () => (await import('./commands/clip')).clipCommand,
 };
 
 export async function runCli(argv: readonly string[], streams: CliStreams, signal: AbortSignal): Promise<number> {

@@ -1,6 +1,7 @@
 /** Help texts for `actioncam --help` and `actioncam <command> --help`. */
 import type { CommandName } from './args';
 import { CAMERA_DEFAULTS } from './args';
+import { ClipDefaults } from '../clip/defaults';
 
 const CAMERA_OPTIONS = `Camera options:
   --host HOST          camera address (default ${CAMERA_DEFAULTS.host})
@@ -36,6 +37,7 @@ Commands:
   cmd HEX              send a raw command and print the reply
   relay                turn the live preview into RTP and print the SDP
   rtsp                 serve the live preview as an RTSP URL
+  clip                 save an MP4 clip of the live preview, optionally with a pre-roll
   simulate             run a camera simulator on this machine
 
 ${CAMERA_OPTIONS}
@@ -116,6 +118,16 @@ Prints the URL first, e.g. rtsp://127.0.0.1:8554/live.
   --path /live           the stream's path (default /live)
   --rtsp-user NAME       players must log in (HTTP Digest) with this name and --rtsp-password;
   --rtsp-password TEXT   set both before serving beyond this machine (--user/--password are the camera's)`,
+  clip: `Usage: actioncam clip [--seconds N] [--pre-roll S] [--out FILE.mp4] [camera options] [--json]
+
+Saves the camera's live preview as an MP4 file (H.264, the index at the front: VLC, browsers,
+Telegram and ffprobe play it) and prints where, its length, frames and size. No ffmpeg needed.
+  --seconds N      seconds to record (default ${ClipDefaults.seconds}, at most ${ClipDefaults.longestClipSeconds})
+  --pre-roll S     first fill a pre-roll of S seconds (default 0, at most ${ClipDefaults.maxPreRollSeconds}): the clip then
+                   starts at the last keyframe at least S s before the recording, as a triggered clip does
+  -o, --out FILE   the clip's file (default <host>-<YYYYMMDD-HHMMSS>.mp4 in the current folder); an
+                   existing file is never replaced: the clip gets a numbered name, "FILE (1).mp4"
+Ctrl+C ends the clip early and saves it; a second Ctrl+C gives up (nothing is saved).`,
   simulate: `Usage: actioncam simulate [--host ADDR] [--port PORT] [--http-port PORT] [--discovery-ports LIST]
                          [--preview-port PORT] [--clip FILE] [--user NAME] [--password TEXT]
 

@@ -25,8 +25,6 @@ export const DownloadDefaults = {
   minBytesPerSecond: 128 * 1024,
   /** A small file on a slow link still gets a minute, whatever its size. */
   deadlineFloorMs: 60_000,
-  /** `IMG_0001 (1).JPG` up to `(999)`: beyond that the folder is not one a person looks after. */
-  maxNumberedCopies: 999,
 } as const;
 
 /** Largest delay setTimeout honours (2^31 - 1 ms); larger values would fire at once. */

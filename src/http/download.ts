@@ -17,7 +17,7 @@ import type { TransformCallback } from 'stream';
 import { pipeline } from 'stream/promises';
 import { BadInputError, throwIfAborted } from '../errors';
 import { DownloadDefaults } from './defaults';
-import { placeFile } from './place-file';
+import { placeFile } from '../fs/place-file';
 import { Transfer } from './request';
 import { safeJoin } from './safe-join';
 
@@ -128,7 +128,7 @@ export async function downloadToFile(opts: FileDownloadOptions): Promise<{ file:
     if (transfer.failure) throw transfer.failure;
     transfer.checkComplete(received, total);
     await out.closed;
-    const saved = await placeFile(part, file, opts.overwrite === true);
+    const saved = await placeFile(part, file, { overwrite: opts.overwrite === true });
     out = undefined; // the temporary file is gone: nothing left to remove
     return { file: saved, size: received };
   } catch (err) {

@@ -2,7 +2,8 @@
  * Every flow under examples/ (Import > Examples) imports and deploys without errors against the
  * simulator, and each of its inject buttons produces output. What changes before loading is only
  * what a user changes for their camera (addresses and ports, here the simulator's), the relays'
- * ports (0 = any free port) and the download folder; debug and file nodes become collectors.
+ * ports (0 = any free port), the download and clip folders and the clip's length (2 s, so the inject
+ * is answered quickly); debug and file nodes become collectors.
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -15,7 +16,7 @@ import { helper, loadFlow, startSimulator } from '../helpers/node-red';
 import type { FlowNode, Msg, NodeModule } from '../helpers/node-red';
 import { waitUntil } from '../helpers/wait';
 
-const NODE_TYPES = ['config', 'discover', 'snapshot', 'record', 'list-files', 'firmware', 'raw-command', 'rtp-relay'];
+const NODE_TYPES = ['config', 'discover', 'snapshot', 'record', 'list-files', 'firmware', 'raw-command', 'rtp-relay', 'clip'];
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const ACTIONCAM_NODES: NodeModule[] = NODE_TYPES.map((t) => require(`../../nodes/actioncam-${t}`) as NodeModule);
 
@@ -86,6 +87,7 @@ describe('examples (Import > Examples)', function () {
       if (n.type === 'actioncam-discover') Object.assign(n, { address: '127.0.0.1', addressType: 'str', ports: String(addr.discoveryPorts[0]) });
       if (n.type === 'actioncam-rtp-relay') Object.assign(n, { rtspPort: 0 }); // rtp mode keeps its 127.0.0.1 destination
       if (n.type === 'actioncam-list-files' && n.output === 'folder') Object.assign(n, { folder, folderType: 'str' });
+      if (n.type === 'actioncam-clip') Object.assign(n, { folder, folderType: 'str', duration: 2 });
       if (n.type === 'debug' || n.type === 'file') return { id: n.id, z: n.z, type: 'helper', wires: [] } as FlowNode;
       if (n.type === 'inject') Object.assign(n, { once: false, repeat: '' });
       return n;

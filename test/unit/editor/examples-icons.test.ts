@@ -20,6 +20,7 @@ const EXPECTED_EXAMPLES = [
   'Stream to RTP',
   'Motion sensor - record 30 s and send a still',
   'Camera to VLC over RTSP',
+  'Motion sensor - save a clip with 5 s before the event',
 ];
 
 describe('editor: examples/', () => {

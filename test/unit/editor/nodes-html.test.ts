@@ -46,7 +46,7 @@ const objectKeys = (e: TS.Expression | undefined): string[] =>
 describe('editor: nodes/*.html', () => {
   const doc = nodesDoc();
 
-  it('package.json lists exactly the eight node sets, each with an editor file', () => {
+  it('package.json lists exactly the node sets, each with an editor file', () => {
     const pkg = JSON.parse(read('package.json')) as { 'node-red': { nodes: Record<string, string> } };
     assert.deepEqual(Object.keys(pkg['node-red'].nodes).sort(), [...NODE_TYPES].sort());
     for (const type of NODE_TYPES) assert.ok(fs.existsSync(path.join(ROOT, 'nodes', `${type}.html`)), `${type}.html`);
@@ -204,6 +204,8 @@ describe('editor: nodes/*.html', () => {
       ['actioncam-raw-command', { command: 'A03A 01000000' }, 'raw A03A…'],
       ['actioncam-rtp-relay', {}, 'rtsp :8554/live'],
       ['actioncam-rtp-relay', { mode: 'rtp' }, 'rtp 127.0.0.1:5220'],
+      ['actioncam-clip', {}, 'clip 5 s + 10 s'],
+      ['actioncam-clip', { preRoll: 0, duration: 30 }, 'clip 30 s'],
     ];
     for (const [type, overrides, expected] of cases) {
       it(`${type} ${JSON.stringify(overrides)} -> "${expected}"`, () => assert.equal(label(type, overrides), expected));
@@ -211,6 +213,7 @@ describe('editor: nodes/*.html', () => {
     it('German labels come from the de catalogue', () => {
       assert.equal(label('actioncam-record', { duration: '30' }, 'de'), 'Aufnahme 30 s');
       assert.equal(label('actioncam-snapshot', { download: true }, 'de'), 'Foto + Download');
+      assert.equal(label('actioncam-clip', {}, 'de'), 'Clip 5 s + 10 s');
     });
   });
 
@@ -251,6 +254,13 @@ describe('editor: nodes/*.html', () => {
       ['actioncam-list-files', 'timeout', '99999999999'],
       ['actioncam-record', 'duration', '2147484'],
       ['actioncam-record', 'duration', '2147483.7'],
+      ['actioncam-clip', 'folder', '', { folderType: 'env' }],
+      ['actioncam-clip', 'preRoll', '61'],
+      ['actioncam-clip', 'preRoll', '-1'],
+      ['actioncam-clip', 'duration', '0'],
+      ['actioncam-clip', 'duration', 'ten'],
+      ['actioncam-clip', 'maxDuration', '3601'],
+      ['actioncam-clip', 'output', 'stream'],
     ];
     for (const [type, prop, value, overrides] of bad) {
       it(`${type}.${prop} rejects ${JSON.stringify(value)} with a translated message`, () => {
@@ -284,6 +294,13 @@ describe('editor: nodes/*.html', () => {
       ['actioncam-discover', 'timeout', '1999999999'],
       ['actioncam-config', 'timeout', '${CAMERA_TIMEOUT}'],
       ['actioncam-record', 'duration', '2147483'],
+      ['actioncam-clip', 'folder', '/home/pi/clips'],
+      ['actioncam-clip', 'folder', ''],
+      ['actioncam-clip', 'folder', 'clipFolder', { folderType: 'msg' }],
+      ['actioncam-clip', 'preRoll', '0'],
+      ['actioncam-clip', 'preRoll', '2.5'],
+      ['actioncam-clip', 'duration', '0.5'],
+      ['actioncam-clip', 'output', 'buffer'],
     ];
     for (const [type, prop, value, overrides] of good) {
       it(`${type}.${prop} accepts ${JSON.stringify(value)}`, () => assert.equal(check(type, prop, value, overrides), true));
