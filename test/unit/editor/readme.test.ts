@@ -45,9 +45,9 @@ describe('README: for a user, on npm and in the Flow Library', () => {
     assert.match(readme, /!\[[^\]]+\]\(https:\/\/raw\.githubusercontent\.com\/actioncam\/node-red-actioncam\/main\/docs\/images\/flow\.png\)/);
   });
 
-  it('clones and enters the repository before npm install and npm start', () => {
-    const block = readme.match(/```sh\n(git clone [^\n]+\ncd node-red-actioncam\nnpm install\nnpm start)\n```/);
-    assert.ok(block, 'git clone, cd, npm install, npm start in one block');
+  it('clones and enters the repository before the two commands: npm install && npm start, and npm test', () => {
+    const block = readme.match(/```sh\n(git clone [^\n]+\ncd node-red-actioncam\nnpm install && npm start[^\n]*\nnpm test[^\n]*)\n```/);
+    assert.ok(block, 'git clone, cd, npm install && npm start, npm test in one block');
     assert.ok(readme.includes(`git clone ${REPOSITORY}.git`));
   });
 
