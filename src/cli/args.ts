@@ -20,7 +20,7 @@ export function asUsage<T>(parse: () => T): T {
   }
 }
 
-export const COMMANDS = ['discover', 'firmware', 'ls', 'still', 'record', 'stop', 'fetch', 'cmd', 'simulate', 'relay', 'rtsp', 'help'] as const;
+export const COMMANDS = ['discover', 'firmware', 'ls', 'still', 'record', 'stop', 'fetch', 'cmd', 'simulate', 'relay', 'rtsp', 'live', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -68,6 +68,7 @@ const COMMAND_SPEC: Record<CommandName, { options: readonly OptionName[]; args: 
   },
   relay: { options: [...CAMERA, 'to', 'sdp'], args: [0, 0] },
   rtsp: { options: [...CAMERA, 'listen', 'path'], args: [0, 0] },
+  live: { options: [...CAMERA, 'listen'], args: [0, 0] },
   help: { options: GENERAL, args: [0, 1] },
 };
 
@@ -159,7 +160,8 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
     reply: values.reply,
     to: optional(values.to, (v) => parseEndpoint('--to', v)),
     sdp: optional(values.sdp, (v) => nonEmpty('--sdp', v)),
-    listen: optional(values.listen, (v) => parseEndpoint('--listen', v)),
+    // `live` takes port 0 (any free port; it prints the URL it got).
+    listen: optional(values.listen, (v) => parseEndpoint('--listen', v, command === 'live')),
     path: optional(values.path, (v) => parseRtspPath(v)),
     discoveryPorts: optional(values['discovery-ports'], (v) => parsePortList('--discovery-ports', v, true)),
     clip: optional(values.clip, (v) => nonEmpty('--clip', v)),
@@ -195,11 +197,11 @@ export function parsePortList(option: string, value: string, allowZero: boolean)
   return [...new Set(items.map((s) => parsePort(option, s, allowZero)))];
 }
 
-/** HOST:PORT, or [IPv6]:PORT. */
-export function parseEndpoint(option: string, value: string): Endpoint {
+/** HOST:PORT, or [IPv6]:PORT (port 0 only where the OS may choose). */
+export function parseEndpoint(option: string, value: string, allowZero = false): Endpoint {
   const match = /^\[([^\]]+)\]:(\d+)$/.exec(value) ?? /^([^:[\]]+):(\d+)$/.exec(value);
   if (!match) throw new UsageError(`${option} must be HOST:PORT, got '${value}'`);
-  return { host: match[1], port: parsePort(option, match[2]) };
+  return { host: match[1], port: parsePort(option, match[2], allowZero) };
 }
 
 function parseTimeout(value: string): number {

@@ -31,6 +31,7 @@ const HANDLERS: Record<Exclude<CommandName, 'help'>, () => Promise<Command>> = {
   simulate: async () => (await import('./commands/simulate')).simulateCommand,
   relay: async () => (await import('./commands/preview')).relayCommand,
   rtsp: async () => (await import('./commands/preview')).rtspCommand,
+  live: async () => (await import('./commands/live')).liveCommand,
 };
 
 export async function runCli(argv: readonly string[], streams: CliStreams, signal: AbortSignal): Promise<number> {

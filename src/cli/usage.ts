@@ -1,6 +1,7 @@
 /** Help texts for `actioncam --help` and `actioncam <command> --help`. */
 import type { CommandName } from './args';
 import { CAMERA_DEFAULTS } from './args';
+import { LiveDefaults } from '../live/defaults';
 
 const CAMERA_OPTIONS = `Camera options:
   --host HOST          camera address (default ${CAMERA_DEFAULTS.host})
@@ -33,6 +34,7 @@ Commands:
   cmd HEX              send a raw command and print the reply
   relay                turn the live preview into RTP and print the SDP
   rtsp                 serve the live preview as an RTSP URL
+  live                 serve the live view to web browsers (fMP4, HLS and a page)
   simulate             run a camera simulator on this machine
 
 ${CAMERA_OPTIONS}
@@ -84,6 +86,12 @@ Serves the camera's preview to any number of RTSP players until interrupted (Ctr
 Prints the URL first, e.g. rtsp://127.0.0.1:8554/live.
   --listen HOST:PORT   address to serve on (default 127.0.0.1:8554; 0.0.0.0 for the whole network)
   --path /live         the stream's path (default /live)`,
+  live: `Usage: actioncam live [--listen HOST:PORT] [camera options]
+
+Serves the camera's preview to web browsers until interrupted (Ctrl+C). Prints the page's URL first,
+e.g. http://127.0.0.1:8081/. Paths: / the page (plays in any current browser), /stream.mp4 the live
+fragmented MP4 (<video src>, ffmpeg -i, VLC), /index.m3u8 HLS of fMP4 segments (Safari, ffplay).
+  --listen HOST:PORT   address to serve on (default ${LiveDefaults.host}:${LiveDefaults.port}; 0.0.0.0 for the whole network)`,
   simulate: `Usage: actioncam simulate [--host ADDR] [--port PORT] [--http-port PORT] [--discovery-ports LIST]
                          [--preview-port PORT] [--clip FILE] [--user NAME] [--password TEXT]
 
