@@ -17,6 +17,7 @@ export const NODE_TYPES = [
   'actioncam-firmware',
   'actioncam-raw-command',
   'actioncam-rtp-relay',
+  'actioncam-live',
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 export const LANGS = ['en-US', 'de'] as const;

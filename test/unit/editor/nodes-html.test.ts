@@ -46,7 +46,7 @@ const objectKeys = (e: TS.Expression | undefined): string[] =>
 describe('editor: nodes/*.html', () => {
   const doc = nodesDoc();
 
-  it('package.json lists exactly the eight node sets, each with an editor file', () => {
+  it('package.json lists exactly the node sets of the package, each with an editor file', () => {
     const pkg = JSON.parse(read('package.json')) as { 'node-red': { nodes: Record<string, string> } };
     assert.deepEqual(Object.keys(pkg['node-red'].nodes).sort(), [...NODE_TYPES].sort());
     for (const type of NODE_TYPES) assert.ok(fs.existsSync(path.join(ROOT, 'nodes', `${type}.html`)), `${type}.html`);
@@ -201,6 +201,8 @@ describe('editor: nodes/*.html', () => {
       ['actioncam-raw-command', { command: 'A03A 01000000' }, 'raw A03A…'],
       ['actioncam-rtp-relay', {}, 'rtsp :8554/live'],
       ['actioncam-rtp-relay', { mode: 'rtp' }, 'rtp 127.0.0.1:5220'],
+      ['actioncam-live', {}, '/actioncam/camera/'],
+      ['actioncam-live', { stream: 'garden' }, '/actioncam/garden/'],
     ];
     for (const [type, overrides, expected] of cases) {
       it(`${type} ${JSON.stringify(overrides)} -> "${expected}"`, () => assert.equal(label(type, overrides), expected));
@@ -240,6 +242,11 @@ describe('editor: nodes/*.html', () => {
       ['actioncam-rtp-relay', 'path', 'live'],
       ['actioncam-rtp-relay', 'port', '', { mode: 'rtp' }],
       ['actioncam-rtp-relay', 'maxPayload', '20'],
+      ['actioncam-live', 'stream', ''],
+      ['actioncam-live', 'stream', '../x'],
+      ['actioncam-live', 'stream', 'my camera'],
+      ['actioncam-live', 'maxViewers', '0'],
+      ['actioncam-live', 'maxViewers', '65'],
     ];
     for (const [type, prop, value, overrides] of bad) {
       it(`${type}.${prop} rejects ${JSON.stringify(value)} with a translated message`, () => {
@@ -264,6 +271,8 @@ describe('editor: nodes/*.html', () => {
       ['actioncam-raw-command', 'reply', 'a039'],
       ['actioncam-rtp-relay', 'port', '', { mode: 'rtsp' }],
       ['actioncam-rtp-relay', 'bind', '0.0.0.0'],
+      ['actioncam-live', 'stream', 'garden-2.cam_1'],
+      ['actioncam-live', 'maxViewers', '64'],
     ];
     for (const [type, prop, value, overrides] of good) {
       it(`${type}.${prop} accepts ${JSON.stringify(value)}`, () => assert.equal(check(type, prop, value, overrides), true));
