@@ -30,6 +30,8 @@ export interface NodeRedOptions {
   readyTimeoutMs?: number;
   /** How long stop() waits after SIGINT before SIGKILL (default 15 s). */
   stopTimeoutMs?: number;
+  /** More settings.js entries (httpNodeRoot, httpNodeAuth, ...), JSON only. */
+  settings?: Record<string, unknown>;
 }
 
 export interface NodeRedProcess {
@@ -82,8 +84,9 @@ function resolveNodeRed(root: string): string {
   }
 }
 
-function settingsFile(userDir: string, port: number): string {
+function settingsFile(userDir: string, port: number, extra: Record<string, unknown> = {}): string {
   const settings = {
+    ...extra,
     uiHost: HOST,
     uiPort: port,
     userDir,
@@ -141,10 +144,16 @@ async function makePackageDirs(distDir: string, packageRoot: string, flows: unkn
   return { base, userDir };
 }
 
-function launch(userDir: string, port: number, redJs: string, readyTimeoutMs: number): Promise<{ child: ChildProcess; output: () => string }> {
+function launch(
+  userDir: string,
+  port: number,
+  redJs: string,
+  readyTimeoutMs: number,
+  extra?: Record<string, unknown>,
+): Promise<{ child: ChildProcess; output: () => string }> {
   return (async () => {
     const settingsPath = path.join(userDir, 'settings.js');
-    await fs.writeFile(settingsPath, settingsFile(userDir, port));
+    await fs.writeFile(settingsPath, settingsFile(userDir, port, extra));
     let out = '';
     const child = spawn(process.execPath, [redJs, '--settings', settingsPath, '--userDir', userDir], {
       cwd: userDir,
@@ -205,7 +214,7 @@ export async function startNodeRed(opts: NodeRedOptions = {}): Promise<NodeRedPr
     for (let attempt = 0; attempt < 3 && !started; attempt++) {
       port = await freeTcpPort();
       try {
-        started = await launch(userDir, port, redJs, readyTimeoutMs);
+        started = await launch(userDir, port, redJs, readyTimeoutMs, opts.settings);
       } catch (err) {
         lastError = err;
         if (!/EADDRINUSE|port in use|already in use/i.test(String(err))) throw err;
