@@ -417,6 +417,8 @@ describe('e2e: the nodes in the Node-RED editor (Chromium)', function () {
     await dialog.locator('#red-ui-clipboard-dialog-import-tabs li', { hasText: 'Examples' }).click();
     const examples = dialog.locator('#red-ui-clipboard-dialog-import-tab-examples');
     await examples.locator('.red-ui-treeList-label', { hasText: PACKAGE }).click();
+    // The folder opens a moment later (later still with more packages installed, e.g. Dashboard 2).
+    await examples.locator('.red-ui-treeList-label', { hasText: 'Take a snapshot' }).waitFor({ state: 'visible', timeout: WAIT_MS });
     const listed = await examples.locator('.red-ui-treeList-label').allInnerTexts();
     for (const name of ['Read firmware', 'Take a snapshot']) assert.ok(listed.some((l) => l.trim() === name), `example "${name}" is listed (${listed.join(', ')})`);
     await examples.locator('.red-ui-treeList-label', { hasText: 'Take a snapshot' }).click();
