@@ -8,7 +8,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 
-export type SubjectKind = 'pipeline' | 'forwarder' | 'rtsp';
+export type SubjectKind = 'pipeline' | 'forwarder' | 'rtsp' | 'live';
 
 export type ParentMessage = { type: 'call'; id: number; cmd: string };
 export type ChildMessage =

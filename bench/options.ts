@@ -24,10 +24,13 @@ export interface BenchOptions {
   /** Camera-rate rows: seconds of streaming and of idle (logged in, no preview) per subject. */
   cameraSeconds: number;
   idleSeconds: number;
+  /** Live view rows: seconds measured per row (split over rounds). */
+  liveSeconds: number;
   /** Skip a part. */
   pipeline: boolean;
   rtsp: boolean;
   camera: boolean;
+  live: boolean;
   /** Print JSON instead of the tables. */
   json: boolean;
 }
@@ -43,7 +46,8 @@ export const USAGE = `usage: node dist/bench/run.js [options]
   --udp-clients LIST  UDP client counts (default 10; "" for none)
   --camera-seconds S  camera-rate rows: seconds of streaming per subject (default 20)
   --idle-seconds S    camera-rate rows: seconds logged in without preview per subject (default 20)
-  --only pipeline|rtsp|camera
+  --live-seconds S    live view rows: seconds measured per row (default 30)
+  --only pipeline|rtsp|camera|live
   --json              machine-readable output
   --help`;
 
@@ -69,8 +73,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   }
   const frames = int(raw, '--frames', 100_000, 1);
   const only = raw.get('--only');
-  if (only !== undefined && only !== 'pipeline' && only !== 'rtsp' && only !== 'camera') {
-    throw new Error(`--only takes pipeline, rtsp or camera, got ${only}`);
+  if (only !== undefined && only !== 'pipeline' && only !== 'rtsp' && only !== 'camera' && only !== 'live') {
+    throw new Error(`--only takes pipeline, rtsp, camera or live, got ${only}`);
   }
   const options: BenchOptions = {
     frames,
@@ -83,9 +87,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     udpClients: list(raw, '--udp-clients', [10]),
     cameraSeconds: int(raw, '--camera-seconds', 20, 1),
     idleSeconds: int(raw, '--idle-seconds', 20, 1),
+    liveSeconds: int(raw, '--live-seconds', 30, 3),
     pipeline: only === undefined || only === 'pipeline',
     rtsp: only === undefined || only === 'rtsp',
     camera: only === undefined || only === 'camera',
+    live: only === undefined || only === 'live',
     json: flags.has('json'),
   };
   if (options.frames + options.warmupFrames + options.latencyFrames > MAX_TOTAL_FRAMES) {
@@ -96,7 +102,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
 
 const VALUED = new Set([
   '--frames', '--warmup', '--latency-frames', '--window', '--max-seconds', '--rtsp-seconds', '--clients', '--udp-clients', '--only',
-  '--camera-seconds', '--idle-seconds',
+  '--camera-seconds', '--idle-seconds', '--live-seconds',
 ]);
 
 function int(raw: Map<string, string>, name: string, fallback: number, min: number): number {

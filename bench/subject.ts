@@ -7,6 +7,7 @@
 import type { ChildMessage, ParentMessage, SubjectKind } from './ipc';
 import { Probe } from './probe';
 import { startForwarder } from './subjects/forwarder';
+import { startLive } from './subjects/live';
 import { startPipeline } from './subjects/pipeline';
 import { startRtsp } from './subjects/rtsp';
 import type { Subject } from './subjects/subject';
@@ -19,6 +20,8 @@ function start(kind: SubjectKind, args: Record<string, number>): Promise<Subject
       return startPipeline(args.sinkPort);
     case 'rtsp':
       return startRtsp(args.fps);
+    case 'live':
+      return startLive(args.controlPort, args.previewPort);
   }
 }
 
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
         await subject.close();
         return null;
       default:
+        if (subject.command) return subject.command(cmd);
         throw new Error(`unknown command ${cmd}`);
     }
   }
