@@ -100,6 +100,7 @@ export = function (RED: NodeAPI): void {
       };
       const running = (): void => {
         clearInterval(refresh);
+        if (closing.aborted) return; // a start that finished after close: no timer for a closed node
         showRunning();
         refresh = setInterval(showRunning, STATUS_REFRESH_MS);
       };

@@ -138,6 +138,7 @@ const SCRIPT = `
       if (at > 0) { buf.copyWithin(0, at, len); len -= at; }
     }
     ms.addEventListener('sourceopen', function () {
+      URL.revokeObjectURL(video.src);
       fetch('stream.mp4', { cache: 'no-store', signal: controller.signal }).then(function (res) {
         if (!res.ok || !res.body) throw new Error('HTTP ' + res.status);
         var reader = res.body.getReader();

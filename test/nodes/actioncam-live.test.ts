@@ -13,7 +13,21 @@ import liveModule = require('../../nodes/actioncam-live');
 import { routerStack } from '../../nodes/lib/http-mount';
 import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
 import { freeUdpPortPair } from '../e2e/udp-ports';
-import { CREDENTIALS, TAB, actionFlow, collectors, configNode, helper, loadFlow, startSimulator, statusTexts, waitUntil } from '../helpers/node-red';
+import {
+  CREDENTIALS,
+  TAB,
+  actionFlow,
+  activeResources,
+  collectors,
+  configNode,
+  delay,
+  helper,
+  leakedResources,
+  loadFlow,
+  startSimulator,
+  statusTexts,
+  waitUntil,
+} from '../helpers/node-red';
 import type { FlowNode, NodeModule } from '../helpers/node-red';
 
 interface LiveEventMsg {
@@ -195,5 +209,29 @@ describe('actioncam-live node', function () {
     await helper.setFlows(flow.filter((n) => n.id !== 'n1'), 'full', CREDENTIALS);
     await waitUntil(() => ourLayers() === 0, 5000, 'no route once the node is gone');
     assert.equal((await fetch(`${base}/actioncam/cam3/`)).status, 404);
+  });
+
+  it('leaves no sockets or timers behind, also when closed while still starting', async () => {
+    const before = await activeResources();
+    // Removed by a redeploy at once: its automatic start finishes after its close.
+    const flow = actionFlow(live(), camera());
+    await loadFlow(NODES, flow, CREDENTIALS);
+    await helper.setFlows(flow.filter((n) => n.id !== 'n1'), 'nodes', CREDENTIALS);
+    await delay(500);
+    await helper.unload();
+    // Closed while a viewer watches.
+    await loadFlow(NODES, actionFlow(live(), camera()), CREDENTIALS);
+    const { out } = collectors();
+    await serve();
+    await out.next(10000, 'started');
+    const viewer = await openStream('/actioncam/cam/stream.mp4');
+    await waitUntil(() => viewer.bytes() > 10000, 10000, 'video bytes');
+    await helper.unload();
+    for (const req of requests.splice(0)) req.destroy();
+    server!.closeAllConnections();
+    await new Promise((resolve) => server!.close(resolve));
+    server = undefined;
+    await waitUntil(() => sim.clientCount === 0, 5000, 'the camera to see the client leave');
+    assert.deepEqual(await leakedResources(before), []);
   });
 });
