@@ -8,7 +8,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 
-export type SubjectKind = 'pipeline' | 'forwarder' | 'rtsp' | 'clip';
+export type SubjectKind = 'pipeline' | 'forwarder' | 'rtsp' | 'clip' | 'live';
 
 export type ParentMessage = { type: 'call'; id: number; cmd: string };
 export type ChildMessage =

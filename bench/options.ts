@@ -28,11 +28,14 @@ export interface BenchOptions {
   vsDist?: string;
   /** Clip output rows: seconds of streaming per subject. */
   clipSeconds: number;
+  /** Live view rows: seconds measured per row (split over rounds). */
+  liveSeconds: number;
   /** Skip a part. */
   pipeline: boolean;
   rtsp: boolean;
   camera: boolean;
   clip: boolean;
+  live: boolean;
   /** Print JSON instead of the tables. */
   json: boolean;
 }
@@ -50,7 +53,8 @@ export const USAGE = `usage: node dist/bench/run.js [options]
   --idle-seconds S    camera-rate rows: seconds logged in without preview per subject (default 20)
   --vs DIST           camera-rate rows: also run the relay of another build (DIST/src/cli/main.js) in the same rounds
   --clip-seconds S    clip output rows: seconds of streaming per subject (default 20)
-  --only pipeline|rtsp|camera|clip
+  --live-seconds S    live view rows: seconds measured per row (default 30)
+  --only pipeline|rtsp|camera|clip|live
   --json              machine-readable output
   --help`;
 
@@ -76,8 +80,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   }
   const frames = int(raw, '--frames', 100_000, 1);
   const only = raw.get('--only');
-  if (only !== undefined && only !== 'pipeline' && only !== 'rtsp' && only !== 'camera' && only !== 'clip') {
-    throw new Error(`--only takes pipeline, rtsp, camera or clip, got ${only}`);
+  if (only !== undefined && !['pipeline', 'rtsp', 'camera', 'clip', 'live'].includes(only)) {
+    throw new Error(`--only takes pipeline, rtsp, camera, clip or live, got ${only}`);
   }
   const options: BenchOptions = {
     frames,
@@ -96,6 +100,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     rtsp: only === undefined || only === 'rtsp',
     camera: only === undefined || only === 'camera',
     clip: only === undefined || only === 'clip',
+    liveSeconds: int(raw, '--live-seconds', 30, 3),
+    live: only === undefined || only === 'live',
     json: flags.has('json'),
   };
   if (options.frames + options.warmupFrames + options.latencyFrames > MAX_TOTAL_FRAMES) {
@@ -106,7 +112,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
 
 const VALUED = new Set([
   '--frames', '--warmup', '--latency-frames', '--window', '--max-seconds', '--rtsp-seconds', '--clients', '--udp-clients', '--only',
-  '--camera-seconds', '--idle-seconds', '--vs', '--clip-seconds',
+  '--camera-seconds', '--idle-seconds', '--vs', '--clip-seconds', '--live-seconds',
 ]);
 
 function int(raw: Map<string, string>, name: string, fallback: number, min: number): number {

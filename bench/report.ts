@@ -4,6 +4,7 @@
 import * as os from 'node:os';
 import type { CameraRateReport, CameraRateRow } from './camera-rate-bench';
 import type { ClipBenchReport } from './clip-bench';
+import type { LiveReport } from './live-bench';
 import type { PathResult, PipelineReport } from './pipeline-bench';
 import type { RtspReport, RtspRow } from './rtsp-bench';
 import { KiB, MiB } from './stats';
@@ -26,6 +27,7 @@ export interface BenchReport {
   rtsp?: RtspReport;
   cameraRate?: CameraRateReport;
   clip?: ClipBenchReport;
+  live?: LiveReport;
 }
 
 export function machine(): Machine {
@@ -53,6 +55,7 @@ export function toMarkdown(report: BenchReport): string {
   if (report.rtsp) out.push(...rtspTable(report.rtsp), '');
   if (report.cameraRate) out.push(...cameraRateTable(report.cameraRate), '');
   if (report.clip) out.push(...clipTable(report.clip), '');
+  if (report.live) out.push(...liveTable(report.live), '');
   return `${out.join('\n')}\n`;
 }
 
@@ -135,6 +138,25 @@ function clipTable(r: ClipBenchReport): string[] {
     `The ring's own work at full speed (${f.frames} frames, this process): clipFrame + PreRollRing.push ${num(f.ringUsPerFrame, 2)} µs a frame, ` +
       `an AVCC copy of the frame ${num(f.copyUsPerFrame, 2)} µs (× ${num(f.ratio, 2)}).`,
   );
+  return lines;
+}
+
+function liveTable(r: LiveReport): string[] {
+  const seconds = r.rows[0]?.seconds ?? 0;
+  const lines = [
+    `Live view at camera rate: the 640x480 clip at ${r.fps} fps through \`actioncam live\`'s pipeline (Camera + LiveRunner + ` +
+      `http.Server) in a process of its own, ${num(seconds, 0)} s per row in ${r.rounds} alternating rounds; viewers read stream.mp4 ` +
+      'over loopback HTTP as fast as it comes. Delay: from the handling of a frame\'s last camera datagram to its fragment written ' +
+      'to every viewer (worst round\'s percentile).',
+    '',
+    '| | frames | CPU ms per frame | x baseline | live output µs per frame | delay p50 / p99 / max, ms | Mbit/s to viewers | frames skipped |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const x of r.rows) {
+    const base = x.name.startsWith('baseline');
+    lines.push(`| ${x.name} | ${x.frames} | ${num(x.cpuMsPerFrame, 4)} | ${base ? '1.00' : num(x.ratio, 2)} | ${base ? '-' : num(x.outputUsPerFrame, 1)} | ` +
+      `${num(x.delayP50Ms, 3)} / ${num(x.delayP99Ms, 3)} / ${num(x.delayMaxMs, 3)} | ${num(x.mbitToViewers, 2)} | ${x.skipped} |`);
+  }
   return lines;
 }
 

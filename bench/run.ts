@@ -1,9 +1,10 @@
 /**
  * `npm run bench` (node dist/bench/run.js [options], see options.ts): measures the preview's UDP path
  * against a plain UDP forwarder (pipeline-bench.ts), the RTSP server with 1, 10 and 50 clients
- * against an idle one (rtsp-bench.ts), the relay at camera rate (camera-rate-bench.ts) and the clip
- * output's pre-roll ring and recording against the bare preview (clip-bench.ts), and prints Markdown
- * tables or JSON. Speed and memory targets
+ * against an idle one (rtsp-bench.ts), `actioncam relay` at camera rate (camera-rate-bench.ts), the
+ * clip output's pre-roll ring and recording against the bare preview (clip-bench.ts) and the browser
+ * live view with 0, 1 and 10 viewers against the preview intake alone (live-bench.ts), and prints
+ * Markdown tables or JSON. Speed and memory targets
  * are read from these figures, never asserted in tests.
  *
  * Process layout: this process is the camera, the sink and the RTSP players; the code under
@@ -14,6 +15,7 @@
 import * as os from 'node:os';
 import { runCameraRateBench } from './camera-rate-bench';
 import { runClipBench } from './clip-bench';
+import { runLiveBench } from './live-bench';
 import { parseOptions, USAGE } from './options';
 import { runPipelineBench } from './pipeline-bench';
 import { machine, toJson, toMarkdown, type BenchReport } from './report';
@@ -47,6 +49,7 @@ async function main(): Promise<number> {
   if (options.rtsp) report.rtsp = await runRtspBench(options, progress);
   if (options.camera) report.cameraRate = await runCameraRateBench(options, progress);
   if (options.clip) report.clip = await runClipBench(options, progress);
+  if (options.live) report.live = await runLiveBench(options, progress);
   report.machine.loadAverage.end = os.loadavg()[0];
   process.stdout.write(options.json ? `${toJson(report)}\n` : toMarkdown(report));
   return 0;

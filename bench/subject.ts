@@ -8,6 +8,7 @@ import type { ChildMessage, ParentMessage, SubjectKind } from './ipc';
 import { Probe } from './probe';
 import { startClipSubject, type ClipSubjectArgs } from './subjects/clip';
 import { startForwarder } from './subjects/forwarder';
+import { startLive } from './subjects/live';
 import { startPipeline } from './subjects/pipeline';
 import { startRtsp } from './subjects/rtsp';
 import type { Subject } from './subjects/subject';
@@ -22,6 +23,8 @@ function start(kind: SubjectKind, args: Record<string, number>): Promise<Subject
       return startRtsp(args.fps);
     case 'clip':
       return startClipSubject(args as unknown as ClipSubjectArgs);
+    case 'live':
+      return startLive(args.controlPort, args.previewPort);
   }
 }
 
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
         await subject.close();
         return null;
       default:
+        if (subject.command) return subject.command(cmd);
         throw new Error(`unknown command ${cmd}`);
     }
   }

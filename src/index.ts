@@ -23,6 +23,7 @@ export { waitForParameterSets, type StreamSource } from './media/source';
 export { buildSdp, type SdpOptions } from './media/sdp';
 export * from './relay';
 export * from './clip';
+export * from './live';
 export { RtspServer, RtspDefaults } from './rtsp';
 export type { RtspListenInfo, RtspServerOptions, RtspServerStats, RtspSessionEvent, RtspAuthOptions, RtspRecordRequest } from './rtsp';
 export * from './simulator';

@@ -21,7 +21,7 @@ export function asUsage<T>(parse: () => T): T {
   }
 }
 
-export const COMMANDS = ['discover', 'firmware', 'ls', 'still', 'record', 'stop', 'fetch', 'sync', 'clock', 'watch', 'cmd', 'simulate', 'relay', 'rtsp', 'clip', 'help'] as const;
+export const COMMANDS = ['discover', 'firmware', 'ls', 'still', 'record', 'stop', 'fetch', 'sync', 'clock', 'watch', 'cmd', 'simulate', 'relay', 'rtsp', 'clip', 'live', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -81,6 +81,7 @@ const COMMAND_SPEC: Record<CommandName, { options: readonly OptionName[]; args: 
   relay: { options: [...CAMERA, 'to', 'sdp'], args: [0, 0] },
   rtsp: { options: [...CAMERA, 'listen', 'path', 'rtsp-user', 'rtsp-password'], args: [0, 0] },
   clip: { options: [...CAMERA, 'seconds', 'pre-roll', 'out'], args: [0, 0] },
+  live: { options: [...CAMERA, 'listen'], args: [0, 0] },
   help: { options: GENERAL, args: [0, 1] },
 };
 
@@ -184,7 +185,8 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
     reply: values.reply,
     to: optional(values.to, (v) => parseEndpoint('--to', v)),
     sdp: optional(values.sdp, (v) => nonEmpty('--sdp', v)),
-    listen: optional(values.listen, (v) => parseEndpoint('--listen', v)),
+    // `live` takes port 0 (any free port; it prints the URL it got).
+    listen: optional(values.listen, (v) => parseEndpoint('--listen', v, command === 'live')),
     path: optional(values.path, (v) => parseRtspPath(v)),
     rtspAuth: parseRtspAuth(values['rtsp-user'], values['rtsp-password']),
     discoveryPorts: optional(values['discovery-ports'], (v) => parsePortList('--discovery-ports', v, true)),
@@ -227,11 +229,11 @@ export function parsePortList(option: string, value: string, allowZero: boolean)
   return [...new Set(items.map((s) => parsePort(option, s, allowZero)))];
 }
 
-/** HOST:PORT, or [IPv6]:PORT. */
-export function parseEndpoint(option: string, value: string): Endpoint {
+/** HOST:PORT, or [IPv6]:PORT (port 0 only where the OS may choose). */
+export function parseEndpoint(option: string, value: string, allowZero = false): Endpoint {
   const match = /^\[([^\]]+)\]:(\d+)$/.exec(value) ?? /^([^:[\]]+):(\d+)$/.exec(value);
   if (!match) throw new UsageError(`${option} must be HOST:PORT, got '${value}'`);
-  return { host: match[1], port: parsePort(option, match[2]) };
+  return { host: match[1], port: parsePort(option, match[2], allowZero) };
 }
 
 /** Seconds as a decimal number from `min` (0, or above 0 with Number.MIN_VALUE) to `max`. */

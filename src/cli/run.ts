@@ -35,6 +35,7 @@ const HANDLERS: Record<Exclude<CommandName, 'help'>, () => Promise<Command>> = {
   relay: async () => (await import('./commands/preview')).relayCommand,
   rtsp: async () => (await import('./commands/preview')).rtspCommand,
   clip: async () => (await import('./commands/clip')).clipCommand,
+  live: async () => (await import('./commands/live')).liveCommand,
 };
 
 export async function runCli(argv: readonly string[], streams: CliStreams, signal: AbortSignal): Promise<number> {

@@ -2,6 +2,7 @@
 import type { CommandName } from './args';
 import { CAMERA_DEFAULTS } from './args';
 import { ClipDefaults } from '../clip/defaults';
+import { LiveDefaults } from '../live/defaults';
 
 const CAMERA_OPTIONS = `Camera options:
   --host HOST          camera address (default ${CAMERA_DEFAULTS.host})
@@ -38,6 +39,7 @@ Commands:
   relay                turn the live preview into RTP and print the SDP
   rtsp                 serve the live preview as an RTSP URL
   clip                 save an MP4 clip of the live preview, optionally with a pre-roll
+  live                 serve the live view to web browsers (fMP4, HLS and a page)
   simulate             run a camera simulator on this machine
 
 ${CAMERA_OPTIONS}
@@ -128,6 +130,12 @@ Telegram and ffprobe play it) and prints where, its length, frames and size. No 
   -o, --out FILE   the clip's file (default <host>-<YYYYMMDD-HHMMSS>.mp4 in the current folder); an
                    existing file is never replaced: the clip gets a numbered name, "FILE (1).mp4"
 Ctrl+C ends the clip early and saves it; a second Ctrl+C gives up (nothing is saved).`,
+  live: `Usage: actioncam live [--listen HOST:PORT] [camera options]
+
+Serves the camera's preview to web browsers until interrupted (Ctrl+C). Prints the page's URL first,
+e.g. http://127.0.0.1:8081/. Paths: / the page (plays in any current browser), /stream.mp4 the live
+fragmented MP4 (<video src>, ffmpeg -i, VLC), /index.m3u8 HLS of fMP4 segments (Safari, ffplay).
+  --listen HOST:PORT   address to serve on (default ${LiveDefaults.host}:${LiveDefaults.port}; 0.0.0.0 for the whole network)`,
   simulate: `Usage: actioncam simulate [--host ADDR] [--port PORT] [--http-port PORT] [--discovery-ports LIST]
                          [--preview-port PORT] [--clip FILE] [--user NAME] [--password TEXT]
 

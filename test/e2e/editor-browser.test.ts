@@ -58,6 +58,7 @@ const PALETTE_NODES: Record<string, string[]> = {
   'actioncam-raw-command': ['name', 'camera', 'command', 'reply', 'timeout', 'unsolicited', 'outputs'],
   'actioncam-rtp-relay': ['name', 'camera', 'mode', 'host', 'port', 'sdpFile', 'bind', 'rtspPort', 'path', 'autoStart', 'maxPayload', 'rtspUser', 'rtspPassword'],
   'actioncam-clip': ['name', 'camera', 'folder', 'preRoll', 'duration', 'maxDuration', 'output'],
+  'actioncam-live': ['name', 'camera', 'stream', 'maxViewers', 'autoStart'],
 };
 const CONFIG_NODE = 'actioncam-config';
 const CONFIG_FIELDS = ['name', 'host', 'port', 'httpPort', 'previewPort', 'timeout', 'reconnect', 'setClock', 'username', 'password'];
@@ -332,7 +333,7 @@ describe('e2e: the nodes in the Node-RED editor (Chromium)', function () {
     await sim?.stop();
   });
 
-  it('installs every node type and shows all but the config node in the "action cam" palette category', async () => {
+  it('installs every node type of the package and shows all but the config node in the "action cam" palette category', async () => {
     // The runtime loaded every node set of the package without an error.
     const res = await fetch(new URL('nodes', nodeRed!.url), { headers: { Accept: 'application/json' } });
     assert.equal(res.status, 200);
@@ -619,7 +620,8 @@ describe('e2e: the nodes in the Node-RED editor (Chromium)', function () {
     await dialog.locator('#red-ui-clipboard-dialog-import-tabs li', { hasText: 'Examples' }).click();
     const examples = dialog.locator('#red-ui-clipboard-dialog-import-tab-examples');
     await examples.locator('.red-ui-treeList-label', { hasText: PACKAGE }).click();
-    // the package's examples are fetched when it is opened: wait for them before reading the list
+    // the package's examples are fetched when the folder opens, later still with more packages installed
+    // (e.g. Dashboard 2): wait for them before reading the list
     await examples.locator('.red-ui-treeList-label', { hasText: 'Take a snapshot' }).waitFor({ state: 'visible', timeout: WAIT_MS });
     const listed = await examples.locator('.red-ui-treeList-label').allInnerTexts();
     for (const name of ['Read firmware', 'Take a snapshot']) assert.ok(listed.some((l) => l.trim() === name), `example "${name}" is listed (${listed.join(', ')})`);

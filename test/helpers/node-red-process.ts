@@ -30,7 +30,7 @@ export interface NodeRedOptions {
   readyTimeoutMs?: number;
   /** How long stop() waits after SIGINT before SIGKILL (default 15 s). */
   stopTimeoutMs?: number;
-  /** More settings.js entries (e.g. adminAuth), merged over the defaults below. */
+  /** More settings.js entries (adminAuth, httpNodeRoot, httpNodeAuth, ...), JSON only, merged over the defaults below. */
   settings?: Record<string, unknown>;
 }
 
@@ -86,6 +86,7 @@ function resolveNodeRed(root: string): string {
 
 function settingsFile(userDir: string, port: number, extra: Record<string, unknown> = {}): string {
   const settings = {
+    ...extra,
     uiHost: HOST,
     uiPort: port,
     userDir,
@@ -144,7 +145,13 @@ async function makePackageDirs(distDir: string, packageRoot: string, flows: unkn
   return { base, userDir };
 }
 
-function launch(userDir: string, port: number, redJs: string, readyTimeoutMs: number, extra?: Record<string, unknown>): Promise<{ child: ChildProcess; output: () => string }> {
+function launch(
+  userDir: string,
+  port: number,
+  redJs: string,
+  readyTimeoutMs: number,
+  extra?: Record<string, unknown>,
+): Promise<{ child: ChildProcess; output: () => string }> {
   return (async () => {
     const settingsPath = path.join(userDir, 'settings.js');
     await fs.writeFile(settingsPath, settingsFile(userDir, port, extra));

@@ -241,6 +241,9 @@ describe('actioncam CLI: camera commands (integration)', function () {
         [['ls', '--timeout', '0'], /^actioncam: --timeout must be/],
         [['relay', '--to', '127.0.0.1:65535'], /^actioncam: --to port must be 1-65534/],
         [['simulate', '--preview-port', '0'], /^actioncam: --preview-port must be a port number 1-65535/],
+        [['rtsp', '--listen', '127.0.0.1:0'], /^actioncam: --listen must be a port number 1-65535, got '0'/],
+        [['live', '--listen', '127.0.0.1:99999'], /^actioncam: --listen must be a port number 0-65535, got '99999'/],
+        [['live', '--path', '/x'], /^actioncam: option --path is not valid for 'live' \(/],
       ];
       for (const [args, stderr] of cases) {
         const r = await runCli(args);
@@ -256,9 +259,13 @@ describe('actioncam CLI: camera commands (integration)', function () {
     it('--help lists every command; COMMAND --help shows its options', async () => {
       let r = await runCli(['--help']);
       assert.equal(r.code, 0);
-      for (const c of ['discover', 'firmware', 'ls', 'still', 'record', 'stop', 'fetch', 'cmd', 'relay', 'rtsp', 'simulate']) {
+      for (const c of ['discover', 'firmware', 'ls', 'still', 'record', 'stop', 'fetch', 'cmd', 'relay', 'rtsp', 'live', 'simulate']) {
         assert.match(r.stdout, new RegExp(`^  ${c}\\b`, 'm'));
       }
+      r = await runCli(['live', '--help']);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /^Usage: actioncam live \[--listen HOST:PORT\]/);
+      assert.match(r.stdout, /default 127\.0\.0\.1:8081/);
       r = await runCli(['fetch', '--help']);
       assert.equal(r.code, 0);
       assert.match(r.stdout, /^Usage: actioncam fetch \[PATH\] \[--out DIR\]/);

@@ -202,8 +202,15 @@ describe('actioncam-rtp-relay node', function () {
     }
   });
 
-  it('leaves no sockets or timers behind after unload while streaming', async () => {
+  it('leaves no sockets or timers behind after unload while streaming, also when closed while still starting', async () => {
     const before = await activeResources();
+    // Removed by a redeploy at once: its automatic start settles after its close.
+    const flow = actionFlow(relay({}), camera());
+    await loadFlow(NODES, flow, CREDENTIALS);
+    await helper.setFlows(flow.filter((n) => n.id !== 'n1'), 'nodes', CREDENTIALS);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await helper.unload();
+    assert.deepEqual(await leakedResources(before), [], 'nothing left by the relay closed while starting');
     await loadFlow(NODES, actionFlow(relay({}), camera()), CREDENTIALS);
     const { out } = collectors();
     const started = (await out.next()).payload as RelayEvent;

@@ -3,7 +3,9 @@
  * simulator, and each of its inject buttons produces output. What changes before loading is only
  * what a user changes for their camera (addresses and ports, here the simulator's), the relays'
  * ports (0 = any free port), the download and clip folders and the clip's length (2 s, so the inject
- * is answered quickly); debug and file nodes become collectors.
+ * is answered quickly); debug and file nodes become collectors, and so do Dashboard 2 widgets (their
+ * config nodes are left out: the dashboard itself is tested in a real Node-RED by
+ * test/e2e/live-node-red.test.ts).
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -16,7 +18,7 @@ import { helper, loadFlow, startSimulator } from '../helpers/node-red';
 import type { FlowNode, Msg, NodeModule } from '../helpers/node-red';
 import { waitUntil } from '../helpers/wait';
 
-const NODE_TYPES = ['config', 'discover', 'snapshot', 'record', 'list-files', 'firmware', 'raw-command', 'rtp-relay', 'clip'];
+const NODE_TYPES = ['config', 'discover', 'snapshot', 'record', 'list-files', 'firmware', 'raw-command', 'rtp-relay', 'clip', 'live'];
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const ACTIONCAM_NODES: NodeModule[] = NODE_TYPES.map((t) => require(`../../nodes/actioncam-${t}`) as NodeModule);
 
@@ -26,10 +28,15 @@ function coreNodes(): NodeModule[] {
   const core = (file: string): NodeModule =>
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     require(require.resolve(`@node-red/nodes/core/common/${file}`, { paths: [runtime] })) as NodeModule;
-  return [core('20-inject.js'), core('90-comment.js')];
+  const fn = (file: string): NodeModule =>
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    require(require.resolve(`@node-red/nodes/core/function/${file}`, { paths: [runtime] })) as NodeModule;
+  return [core('20-inject.js'), core('90-comment.js'), fn('10-function.js')];
 }
 
 const EXAMPLES_DIR = path.join(repoRoot(), 'examples');
+/** Dashboard 2 config nodes (a dashboard, its theme, page and groups). */
+const DASHBOARD_CONFIG = new Set(['ui-base', 'ui-theme', 'ui-page', 'ui-group']);
 
 describe('examples (Import > Examples)', function () {
   this.timeout(30000);
@@ -78,7 +85,8 @@ describe('examples (Import > Examples)', function () {
   function prepare(flow: FlowNode[]): FlowNode[] {
     // Import puts the nodes on the current tab; here that is a tab of their own.
     const tab: FlowNode = { id: 'example-tab', type: 'tab', label: 'example' };
-    return [tab, ...flow.map((node) => prepareNode({ ...node, ...(node.type === 'actioncam-config' ? {} : { z: tab.id }) }))];
+    const kept = flow.filter((node) => !DASHBOARD_CONFIG.has(node.type));
+    return [tab, ...kept.map((node) => prepareNode({ ...node, ...(node.type === 'actioncam-config' ? {} : { z: tab.id }) }))];
   }
 
   function prepareNode(n: FlowNode): FlowNode {
@@ -88,7 +96,7 @@ describe('examples (Import > Examples)', function () {
       if (n.type === 'actioncam-rtp-relay') Object.assign(n, { rtspPort: 0 }); // rtp mode keeps its 127.0.0.1 destination
       if (n.type === 'actioncam-list-files' && n.output === 'folder') Object.assign(n, { folder, folderType: 'str' });
       if (n.type === 'actioncam-clip') Object.assign(n, { folder, folderType: 'str', duration: 2 });
-      if (n.type === 'debug' || n.type === 'file') return { id: n.id, z: n.z, type: 'helper', wires: [] } as FlowNode;
+      if (n.type === 'debug' || n.type === 'file' || n.type.startsWith('ui-')) return { id: n.id, z: n.z, type: 'helper', wires: [] } as FlowNode;
       if (n.type === 'inject') Object.assign(n, { once: false, repeat: '' });
       return n;
     }

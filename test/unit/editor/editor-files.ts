@@ -18,6 +18,7 @@ export const NODE_TYPES = [
   'actioncam-raw-command',
   'actioncam-rtp-relay',
   'actioncam-clip',
+  'actioncam-live',
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 export const LANGS = ['en-US', 'de'] as const;

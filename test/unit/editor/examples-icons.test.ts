@@ -5,8 +5,13 @@ import * as path from 'path';
 import { NODE_TYPES, ROOT, evaluateDefinition, examples } from './editor-files';
 import type { FlowNode } from './editor-files';
 
-/** Core nodes the examples may use besides this package's own (nothing from other packages). */
-const CORE_TYPES = new Set(['inject', 'debug', 'comment', 'file', 'change', 'catch', 'status']);
+/** Core nodes the examples may use besides this package's own. */
+const CORE_TYPES = new Set(['inject', 'debug', 'comment', 'file', 'change', 'catch', 'status', 'function']);
+/** FlowFuse Dashboard 2 (@flowfuse/node-red-dashboard), the one other package the dashboard examples need. */
+const DASHBOARD_TYPES = new Set(['ui-template', 'ui-button']);
+const DASHBOARD_CONFIG_TYPES = new Set(['ui-base', 'ui-theme', 'ui-page', 'ui-group']);
+/** Config nodes: no position on the workspace. */
+const CONFIG_TYPES = new Set(['actioncam-config', ...DASHBOARD_CONFIG_TYPES]);
 const OWN_TYPES = new Set<string>(NODE_TYPES);
 const ACTION_TYPES = NODE_TYPES.filter((t) => t !== 'actioncam-config' && t !== 'actioncam-discover');
 
@@ -21,6 +26,9 @@ const EXPECTED_EXAMPLES = [
   'Motion sensor - record 30 s and send a still',
   'Camera to VLC over RTSP',
   'Motion sensor - save a clip with 5 s before the event',
+  'Live view in the browser',
+  'Live view on a dashboard',
+  'Snapshot on a dashboard',
 ];
 
 describe('editor: examples/', () => {
@@ -45,7 +53,8 @@ describe('editor: examples/', () => {
         const ids = nodes.map((n) => n.id);
         assert.equal(new Set(ids).size, ids.length, 'unique ids');
         for (const n of nodes) {
-          assert.ok(OWN_TYPES.has(n.type) || CORE_TYPES.has(n.type), `unknown type ${n.type}`);
+          const known = OWN_TYPES.has(n.type) || CORE_TYPES.has(n.type) || DASHBOARD_TYPES.has(n.type) || DASHBOARD_CONFIG_TYPES.has(n.type);
+          assert.ok(known, `unknown type ${n.type}`);
           assert.equal(n.z, undefined, 'no tab id: import places the nodes on the current tab');
         }
       });
@@ -99,7 +108,7 @@ describe('editor: examples/', () => {
 
       it('has a tidy layout: positions on the grid, no two nodes on the same spot', () => {
         const spots = new Set<string>();
-        for (const n of nodes.filter((x) => x.type !== 'actioncam-config')) {
+        for (const n of nodes.filter((x) => !CONFIG_TYPES.has(x.type))) {
           assert.ok(typeof n.x === 'number' && typeof n.y === 'number', `${n.id} has x/y`);
           assert.equal((n.y as number) % 20, 0, `${n.id} y on the 20 px grid`);
           const spot = `${n.x},${n.y}`;
@@ -114,6 +123,23 @@ describe('editor: examples/', () => {
     const ids = new Set<string>();
     for (const flow of all.values()) for (const n of flow as FlowNode[]) if (n.type === 'actioncam-config') ids.add(n.id);
     assert.equal(ids.size, 1);
+  });
+
+  it('the dashboard examples share one dashboard and page, and the template shows the live view node\'s page', () => {
+    const live = all.get('Live view on a dashboard') as FlowNode[];
+    const still = all.get('Snapshot on a dashboard') as FlowNode[];
+    for (const type of ['ui-base', 'ui-theme', 'ui-page']) {
+      const a = live.find((n) => n.type === type);
+      const b = still.find((n) => n.type === type);
+      assert.ok(a && b, type);
+      assert.deepEqual(a, b, `${type}: identical in both, so importing both adds it once`);
+    }
+    const stream = live.find((n) => n.type === 'actioncam-live')?.stream;
+    const template = String(live.find((n) => n.type === 'ui-template')?.format);
+    assert.ok(template.includes(`'/actioncam/${String(stream)}/?embed'`), 'the iframe opens the live view node\'s page');
+    assert.doesNotMatch(template, /https?:\/\//, 'nothing from another origin');
+    const page = (all.get('Live view in the browser') as FlowNode[]).filter((n) => n.type === 'comment').map((n) => `${n.name}\n${n.info}`).join('\n');
+    for (const needle of ['/actioncam/camera/', 'stream.mp4', 'index.m3u8', 'httpNodeRoot']) assert.ok(page.includes(needle), needle);
   });
 
   it('the RTSP example tells how to open the stream', () => {

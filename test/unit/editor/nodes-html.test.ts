@@ -46,7 +46,7 @@ const objectKeys = (e: TS.Expression | undefined): string[] =>
 describe('editor: nodes/*.html', () => {
   const doc = nodesDoc();
 
-  it('package.json lists exactly the node sets, each with an editor file', () => {
+  it('package.json lists exactly the node sets of the package, each with an editor file', () => {
     const pkg = JSON.parse(read('package.json')) as { 'node-red': { nodes: Record<string, string> } };
     assert.deepEqual(Object.keys(pkg['node-red'].nodes).sort(), [...NODE_TYPES].sort());
     for (const type of NODE_TYPES) assert.ok(fs.existsSync(path.join(ROOT, 'nodes', `${type}.html`)), `${type}.html`);
@@ -206,6 +206,8 @@ describe('editor: nodes/*.html', () => {
       ['actioncam-rtp-relay', { mode: 'rtp' }, 'rtp 127.0.0.1:5220'],
       ['actioncam-clip', {}, 'clip 5 s + 10 s'],
       ['actioncam-clip', { preRoll: 0, duration: 30 }, 'clip 30 s'],
+      ['actioncam-live', {}, '/actioncam/camera/'],
+      ['actioncam-live', { stream: 'garden' }, '/actioncam/garden/'],
     ];
     for (const [type, overrides, expected] of cases) {
       it(`${type} ${JSON.stringify(overrides)} -> "${expected}"`, () => assert.equal(label(type, overrides), expected));
@@ -261,6 +263,11 @@ describe('editor: nodes/*.html', () => {
       ['actioncam-clip', 'duration', 'ten'],
       ['actioncam-clip', 'maxDuration', '3601'],
       ['actioncam-clip', 'output', 'stream'],
+      ['actioncam-live', 'stream', ''],
+      ['actioncam-live', 'stream', '../x'],
+      ['actioncam-live', 'stream', 'my camera'],
+      ['actioncam-live', 'maxViewers', '0'],
+      ['actioncam-live', 'maxViewers', '65'],
     ];
     for (const [type, prop, value, overrides] of bad) {
       it(`${type}.${prop} rejects ${JSON.stringify(value)} with a translated message`, () => {
@@ -301,6 +308,8 @@ describe('editor: nodes/*.html', () => {
       ['actioncam-clip', 'preRoll', '2.5'],
       ['actioncam-clip', 'duration', '0.5'],
       ['actioncam-clip', 'output', 'buffer'],
+      ['actioncam-live', 'stream', 'garden-2.cam_1'],
+      ['actioncam-live', 'maxViewers', '64'],
     ];
     for (const [type, prop, value, overrides] of good) {
       it(`${type}.${prop} accepts ${JSON.stringify(value)}`, () => assert.equal(check(type, prop, value, overrides), true));

@@ -39,8 +39,12 @@ describe('README: for a user, on npm and in the Flow Library', () => {
       else if (!/^http:\/\/127\.0\.0\.1:\d+\/$/.test(target)) assert.match(target, /^https:\/\//, `${target} is an absolute https URL`); // (or the local editor)
     }
     for (const target of all.filter((t) => t.startsWith(`${REPOSITORY}/blob/main/`) || t.startsWith('https://raw.githubusercontent.com/actioncam/node-red-actioncam/main/'))) {
-      const file = target.replace(`${REPOSITORY}/blob/main/`, '').replace('https://raw.githubusercontent.com/actioncam/node-red-actioncam/main/', '');
+      const [file, fragment] = target.replace(`${REPOSITORY}/blob/main/`, '').replace('https://raw.githubusercontent.com/actioncam/node-red-actioncam/main/', '').split('#');
       assert.ok(fs.existsSync(path.join(ROOT, file)), `${file} exists in the repository`);
+      if (fragment) {
+        const headings = [...read(file).matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1]));
+        assert.ok(headings.includes(fragment), `${file} has a heading for #${fragment}`);
+      }
     }
     assert.match(readme, /!\[[^\]]+\]\(https:\/\/raw\.githubusercontent\.com\/actioncam\/node-red-actioncam\/main\/docs\/images\/flow\.png\)/);
   });
