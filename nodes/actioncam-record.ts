@@ -82,7 +82,7 @@ export = function (RED: NodeAPI): void {
           const { session } = await camera.connect(signal);
           const on = action === 'toggle' ? !session.recording : action === 'start';
           // Start is sent even when we believe the camera records already: the command is an
-          // explicit on/off (PROTOCOL.md §2.7.4), and the camera's button may have stopped it.
+          // explicit on/off (docs/PROTOCOL.md §2.7.4), and the camera's button may have stopped it.
           await session.setRecording(on, { signal });
           if (on) {
             lastStart = RED.util.cloneMessage(msg);

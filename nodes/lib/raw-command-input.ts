@@ -1,5 +1,5 @@
 /**
- * The raw-command node's input (PROTOCOL.md §2.7.6): src/protocol/raw-command.ts parses it, as it
+ * The raw-command node's input (docs/PROTOCOL.md §2.7.6): src/protocol/raw-command.ts parses it, as it
  * does for the CLI's `cmd`; this only words a rejection from the node's message catalogue and turns
  * the editor's reply "auto" into the type it waits for.
  */

@@ -130,7 +130,7 @@ export interface CliArgs {
   preRoll?: number;
 }
 
-/** Defaults of the camera-facing options, shown by --help (the camera's own values, PROTOCOL.md §1). */
+/** Defaults of the camera-facing options, shown by --help (the camera's own values, docs/PROTOCOL.md §1). */
 export const CAMERA_DEFAULTS = {
   host: Defaults.host,
   port: Defaults.controlPort,

@@ -1,5 +1,5 @@
 /**
- * The file-system calls a clip makes, as a seam (DESIGN.md rule 7): Node's `fs.promises` by default; a
+ * The file-system calls a clip makes, as a seam (docs/DESIGN.md rule 7): Node's `fs.promises` by default; a
  * test passes one that fails the way a full disk or a vanished folder does. And the one place system
  * errors become StorageError, worded for the person who has to fix it.
  */

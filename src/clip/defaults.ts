@@ -1,5 +1,5 @@
 /**
- * Defaults and bounds of the clip output (src/clip), each with its reason (DESIGN.md rules 7 and 12).
+ * Defaults and bounds of the clip output (src/clip), each with its reason (docs/DESIGN.md rules 7 and 12).
  *
  * Reference rates, measured on the committed clips: the 320x240 preview at 15 fps is about
  * 0.37 Mbit/s (src/simulator/assets/preview.h264), a 640x480 preview at 25 fps about 1.5 Mbit/s

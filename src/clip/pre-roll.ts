@@ -12,7 +12,7 @@
  *                      |<──────────── N seconds ──────────>|<- up to one GOP more
  *
  * So a clip's pre-roll is between N seconds and N plus one GOP. Two bounds keep the memory fixed
- * whatever the stream does (DESIGN.md rule 12): `maxBytes` (GOPs are dropped from the front until the
+ * whatever the stream does (docs/DESIGN.md rule 12): `maxBytes` (GOPs are dropped from the front until the
  * ring fits; a single GOP larger than that empties the ring until the next keyframe) and
  * `maxGopSeconds` (a GOP longer than that is dropped the same way, so the ring never spans more than
  * N + maxGopSeconds). Times are the frames' own 90 kHz stamps, unwrapped across 2^32 and restarts

@@ -5,7 +5,7 @@
  * `seconds` (clip-file.ts). A trigger while a clip records extends it, up to maxClipSeconds after its
  * first trigger.
  *
- * States (one field, DESIGN.md rule 3): idle -> arming -> armed <-> recording -> disarming -> idle.
+ * States (one field, docs/DESIGN.md rule 3): idle -> arming -> armed <-> recording -> disarming -> idle.
  * A clip that has ended is saved in the background while the recorder is armed again, so the next
  * trigger can start the next clip at once.
  *

@@ -1,5 +1,5 @@
 /**
- * Defaults and bounds of the browser live view (src/live), each with its reason (DESIGN.md rules 7
+ * Defaults and bounds of the browser live view (src/live), each with its reason (docs/DESIGN.md rules 7
  * and 12). The CLI's `actioncam live` and the actioncam-live node use them as they are.
  */
 export const LiveDefaults = {

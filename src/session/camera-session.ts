@@ -2,7 +2,7 @@
  * CameraSession: the one control connection to one camera, shared by every user of that camera
  * (the camera accepts a single client). docs/ARCHITECTURE.md "src/session" is its contract.
  *
- * One state machine with a single `state` field (DESIGN.md rule 3):
+ * One state machine with a single `state` field (docs/DESIGN.md rule 3):
  *
  *   idle --connect()/ready()/request()--> connecting --TCP up--> loggingIn --0111--> ready
  *     ^                                      |                     |                  |
@@ -346,18 +346,18 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
   private onMessage(message: ControlMessage): void {
     switch (message.type) {
       case MessageType.ALIVE_REQUEST:
-        // Answer at once in every state, also before the login accept (PROTOCOL.md §2.3 step 2).
+        // Answer at once in every state, also before the login accept (docs/PROTOCOL.md §2.3 step 2).
         this.link?.send(ALIVE_RESPONSE_FRAME);
         return;
       case MessageType.ALIVE_RESPONSE:
         return; // the answer to our keep-alive; its arrival already fed the watchdog
       case MessageType.LOGIN_ACCEPT:
-        // XPro2 echoes 128 bytes, SJ4000 Air sends 129: any length is an accept (PROTOCOL.md §2.2).
+        // XPro2 echoes 128 bytes, SJ4000 Air sends 129: any length is an accept (docs/PROTOCOL.md §2.2).
         if (this.sessionState === 'loggingIn') return this.onLoginAccepted(message.payload.length);
         break;
     }
     if (this.pending.resolve(message)) return;
-    // Unknown types are how the real error codes will be learnt (PROTOCOL.md §2.6): log every byte.
+    // Unknown types are how the real error codes will be learnt (docs/PROTOCOL.md §2.6): log every byte.
     const line = `${this.peer}: unsolicited ${typeLabel(message.type)}, ${message.payload.length} bytes: ${hexPreview(message.payload)}`;
     // Except the rest of a file list nobody waits for (refused at a cap, timed out): up to 4096 parts.
     if (message.type === MessageType.FILE_LIST_CONTENT) this.logger.debug(line);
@@ -384,7 +384,7 @@ export class CameraSession extends EventEmitter<CameraSessionEvents> {
   private onLinkClosed(link: ControlLink, error: ActionCamError): void {
     if (link !== this.link) return;
     if (this.sessionState === 'loggingIn' && !link.notReading) {
-      // What a camera does to a refused or second client is unknown (PROTOCOL.md §2.6); hanging up is one option.
+      // What a camera does to a refused or second client is unknown (docs/PROTOCOL.md §2.6); hanging up is one option.
       this.onAttemptFailed(new LoginRejectedError(`login rejected or camera busy: ${this.peer} closed the connection before accepting the login`));
     } else if (this.sessionState === 'connecting' || this.sessionState === 'loggingIn') {
       this.onAttemptFailed(error);

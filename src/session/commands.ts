@@ -1,5 +1,5 @@
 /**
- * The camera's request/reply commands as data (PROTOCOL.md §2.2, §2.7): what to send, which reply
+ * The camera's request/reply commands as data (docs/PROTOCOL.md §2.2, §2.7): what to send, which reply
  * type answers it, how multi-part replies are collected, and how the result is parsed. The session
  * runs them; keeping the codec knowledge here keeps the session about connections and state.
  */

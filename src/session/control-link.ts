@@ -4,7 +4,7 @@
  * single typed close notification. Reconnecting, login and matching are the session's job; a new
  * attempt makes a new ControlLink.
  *
- * Writes are bounded (DESIGN.md rule 12): a camera that does not read what we send is a dead link.
+ * Writes are bounded (docs/DESIGN.md rule 12): a camera that does not read what we send is a dead link.
  * When more than maxWriteQueueBytes wait unsent in the socket (socket.writableLength, what the
  * kernel's buffers could not take), the link closes itself with a ConnectionClosedError and the
  * session re-dials. The answers to one inbound chunk are written as one batch (cork/uncork), so a

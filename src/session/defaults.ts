@@ -1,13 +1,13 @@
 /**
- * Session defaults, each with the reason it has this value (DESIGN.md rule 7). Options of
+ * Session defaults, each with the reason it has this value (docs/DESIGN.md rule 7). Options of
  * CameraSession fall back to these; nothing else in src/session hard-codes a duration.
  */
 import { Defaults } from '../protocol';
 
 export const SessionDefaults = {
-  /** TCP control port of every known model (PROTOCOL.md §1). */
+  /** TCP control port of every known model (docs/PROTOCOL.md §1). */
   port: Defaults.controlPort,
-  /** Vendor-app credentials; the cameras do not let users change them (PROTOCOL.md §2.4). */
+  /** Vendor-app credentials; the cameras do not let users change them (docs/PROTOCOL.md §2.4). */
   username: Defaults.username,
   password: Defaults.password,
   /**
@@ -15,13 +15,13 @@ export const SessionDefaults = {
    * only ever expires when the camera is off or this machine is not on its network.
    */
   connectTimeoutMs: 5000,
-  /** "No 0111 within ~5 s = camera busy or credentials rejected" (PROTOCOL.md §2.6). */
+  /** "No 0111 within ~5 s = camera busy or credentials rejected" (docs/PROTOCOL.md §2.6). */
   loginTimeoutMs: 5000,
-  /** The reference waits 5 s for A039 and A03B (PROTOCOL.md §2.7.3, §2.7.4); the photo write is the slowest. */
+  /** The reference waits 5 s for A039 and A03B (docs/PROTOCOL.md §2.7.3, §2.7.4); the photo write is the slowest. */
   requestTimeoutMs: 5000,
-  /** Recommended own 0112 interval (PROTOCOL.md §2.5); the vendor app pings at a similar rate. */
+  /** Recommended own 0112 interval (docs/PROTOCOL.md §2.5); the vendor app pings at a similar rate. */
   keepAliveIntervalMs: 5000,
-  /** Three missed keep-alive rounds without any inbound byte = dead link (PROTOCOL.md §2.5). */
+  /** Three missed keep-alive rounds without any inbound byte = dead link (docs/PROTOCOL.md §2.5). */
   deadAfterMs: 15000,
   /** A camera session outlives Wi-Fi drops and camera reboots; the config node wants it back by itself. */
   reconnect: true,

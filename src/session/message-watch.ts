@@ -2,7 +2,7 @@
  * Watching what the camera says unasked (issue 11 "Learning the protocol"): the messages a session
  * reports as 'unsolicited' (types nobody waits for, late replies, a reply to a send-only command),
  * in the one shape the raw-command node's second output and `actioncam watch --json` emit, and a
- * rate bound so a camera that floods cannot flood a flow or a terminal (DESIGN.md rule 12).
+ * rate bound so a camera that floods cannot flood a flow or a terminal (docs/DESIGN.md rule 12).
  */
 import { messageName, typeHex, type ControlMessage } from '../protocol';
 

@@ -1,5 +1,5 @@
 /**
- * Request/reply matching for the control channel (DESIGN.md rule 6, PROTOCOL.md §7 item 6).
+ * Request/reply matching for the control channel (docs/DESIGN.md rule 6, docs/PROTOCOL.md §7 item 6).
  *
  * The protocol has no request ids: a reply is recognised by its type only. So at most one request
  * per reply type is in flight; later ones wait in a FIFO queue and are written only when their turn

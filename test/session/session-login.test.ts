@@ -51,7 +51,7 @@ describe('session/CameraSession login and framing (fake camera)', () => {
     await conn.nextMessage(ALIVE_RESPONSE);
   });
 
-  it('answers an alive request before the login is accepted (vendor sequence, PROTOCOL.md §2.3)', async () => {
+  it('answers an alive request before the login is accepted (vendor sequence, docs/PROTOCOL.md §2.3)', async () => {
     const s = session();
     const connected = s.connect();
     const conn = await camera.nextConnection();

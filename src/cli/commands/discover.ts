@@ -1,4 +1,4 @@
-/** `actioncam discover`: who answers the discovery request (PROTOCOL.md §3). */
+/** `actioncam discover`: who answers the discovery request (docs/PROTOCOL.md §3). */
 import { discover } from '../../discovery/discover';
 import type { CommandContext } from '../context';
 import { table } from '../output';

@@ -1,4 +1,4 @@
-/** `actioncam firmware`: the A034 -> A035 reply, decoded (PROTOCOL.md §2.7.2). */
+/** `actioncam firmware`: the A034 -> A035 reply, decoded (docs/PROTOCOL.md §2.7.2). */
 import { withSession } from '../camera';
 import type { CommandContext } from '../context';
 

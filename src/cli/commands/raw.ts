@@ -1,5 +1,5 @@
 /**
- * `actioncam cmd HEX [--reply HEX|none]`: the reverse-engineering tool (PROTOCOL.md §2.7.6). Sends
+ * `actioncam cmd HEX [--reply HEX|none]`: the reverse-engineering tool (docs/PROTOCOL.md §2.7.6). Sends
  * any message and prints the reply it waited for (by default the command type + 1).
  */
 import { messageName } from '../../protocol/constants';
