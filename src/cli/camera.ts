@@ -4,7 +4,7 @@
  * camera is an error to report, not something to wait for.
  */
 import { CameraSession } from '../session/camera-session';
-import type { CameraSessionOptions } from '../session/camera-session';
+import type { CameraSessionOptions, SessionState } from '../session/camera-session';
 import { CAMERA_DEFAULTS } from './args';
 import type { CommandContext } from './context';
 
@@ -53,4 +53,30 @@ export async function withSession<T>(ctx: CommandContext, work: (session: Camera
   } finally {
     await session.close();
   }
+}
+
+/** What emits the link's state: a Camera or a CameraSession. */
+interface LinkStates {
+  on(event: 'state', listener: (state: SessionState) => void): unknown;
+}
+
+/** What emits the preview's health: a Camera's LivePreview. */
+interface PreviewHealth {
+  on(event: 'stalled' | 'flowing', listener: () => void): unknown;
+}
+
+/**
+ * Notes on stderr (text output only) when a long-running command's camera drops and comes back, and
+ * when its preview stalls or flows again, so the person at the terminal knows why nothing moves.
+ */
+export function noteCameraChanges(ctx: CommandContext, link: LinkStates, preview?: PreviewHealth, options: { whileLost?: string; flowing?: boolean } = {}): void {
+  if (ctx.out.json) return;
+  const target = cameraTarget(ctx);
+  const lost = `camera ${target.host}:${target.port} lost; reconnecting${options.whileLost ? ` (${options.whileLost})` : ''}`;
+  link.on('state', (state) => {
+    if (state === 'reconnecting') ctx.out.note(lost);
+    if (state === 'ready') ctx.out.note(`camera ${target.host}:${target.port} back`);
+  });
+  preview?.on('stalled', () => ctx.out.note(`no preview from ${target.host} on UDP port ${target.previewPort}`));
+  if (options.flowing) preview?.on('flowing', () => ctx.out.note(`preview flowing from ${target.host}`));
 }

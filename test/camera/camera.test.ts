@@ -9,7 +9,7 @@ import { Camera } from '../../src/camera/camera';
 import type { AccessUnit } from '../../src/media/types';
 import { PreviewPorts } from '../../src/preview/port';
 import { CameraSimulator } from '../../src/simulator';
-import { freeUdpPortPair } from '../e2e/udp-ports';
+import { freeUdpPortPair } from '../helpers/udp-ports';
 import { waitUntil } from '../helpers/node-red';
 
 describe('camera: Camera (session + live preview)', function () {

@@ -14,10 +14,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, copyFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { CameraSimulator } from '../../src/simulator';
 import { findPackageRoot, startNodeRed, type NodeRedProcess } from '../helpers/node-red-process';
 import { closedTcpPort } from '../helpers/ports';
+import { CHROMIUM, launchChromium } from '../helpers/live-browser';
 
 /** The editor's global; only used inside page.evaluate / waitForFunction callbacks (run in the page). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -29,20 +30,6 @@ declare const document: any;
 declare const window: any;
 declare function getComputedStyle(el: unknown): { backgroundImage: string; display: string; right: string };
 
-const CHROMIUM = '/usr/bin/chromium';
-/**
- * Root in a container needs --no-sandbox; the rest keep Chromium off the (closed) network. Playwright
- * adds --headless and a fresh temporary --user-data-dir itself.
- */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PACKAGE = '@actioncam/node-red-actioncam';
 const CATEGORY = 'action cam';
 const CATEGORY_ID = '#red-ui-palette-container-action_cam';
@@ -251,7 +238,7 @@ describe('e2e: the nodes in the Node-RED editor (Chromium)', function () {
     ({ controlPort, httpPort, discoveryPorts } = await sim.start());
     discoveryPort = discoveryPorts[0];
     nodeRed = await startNodeRed({ packageRoot: root });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60000 });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'en-US' });
     page = await context.newPage();
     page.setDefaultTimeout(WAIT_MS);

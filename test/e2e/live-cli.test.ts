@@ -26,7 +26,7 @@ import {
   waitForPlaying,
 } from '../helpers/live-browser';
 import { reserveUdpPort } from '../helpers/ports';
-import { collect, exited, firstLine, spawnCli } from '../integration/cli-helpers';
+import { collect, exited, firstLine, spawnCli } from '../cli/helpers';
 
 const FRAMES = 40;
 

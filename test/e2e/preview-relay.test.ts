@@ -17,7 +17,7 @@ import { CameraSimulator } from '../../src/simulator';
 import { CLIP_IDR_FRAMES, CLIP_PATH } from '../helpers/clip';
 import { alignWithReference, decodeErrors, ffmpegAvailable, killSpawnedFfmpeg, parseFramemd5, referenceFramemd5, runFfmpeg, type FfmpegRun } from '../helpers/ffmpeg';
 import { openRtpSink, type RtpSink } from '../helpers/rtp-sink';
-import { freeUdpPortPair, waitUntilUdpBound } from './udp-ports';
+import { freeUdpPortPair, waitUntilUdpBound } from '../helpers/udp-ports';
 import { waitUntil } from '../helpers/wait';
 
 const LOOPBACK = '127.0.0.1';

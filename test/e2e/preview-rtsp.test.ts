@@ -12,7 +12,7 @@ import { CameraSimulator } from '../../src/simulator';
 import { CLIP_IDR_FRAMES, CLIP_PATH } from '../helpers/clip';
 import { alignWithReference, captureRtspFramemd5, ffmpegAvailable, killSpawnedFfmpeg, referenceFramemd5 } from '../helpers/ffmpeg';
 import { RawRtspClient } from '../helpers/rtsp-client';
-import { freeUdpPortPair } from './udp-ports';
+import { freeUdpPortPair } from '../helpers/udp-ports';
 import { waitUntil } from '../helpers/wait';
 
 const FRAMES = 40;

@@ -14,7 +14,7 @@ import relayModule = require('../../nodes/actioncam-rtp-relay');
 import { CameraSimulator } from '../../src/simulator';
 import { alignWithReference, captureRtspFramemd5, ffmpegAvailable, killSpawnedFfmpeg, referenceFramemd5, runFfmpeg } from '../helpers/ffmpeg';
 import { Collector, TAB, helper, loadFlow, type FlowNode, type Msg } from '../helpers/node-red';
-import { freeUdpPortPair } from './udp-ports';
+import { freeUdpPortPair } from '../helpers/udp-ports';
 
 const NODES = [configModule, relayModule];
 const CAMERAS = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];

@@ -12,7 +12,10 @@ import type { CameraSimulator } from '../../src/simulator';
 import { repoRoot } from './clip';
 
 export const CHROMIUM = '/usr/bin/chromium';
-/** As test/e2e/editor-browser.test.ts: root in a container needs --no-sandbox; the rest keep Chromium off the network. */
+/**
+ * Root in a container needs --no-sandbox; the rest keep Chromium off the (closed) network. Playwright
+ * adds --headless and a fresh temporary --user-data-dir itself.
+ */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

@@ -14,7 +14,7 @@ import * as sinon from 'sinon';
 import configModule = require('../../nodes/actioncam-config');
 import clipModule = require('../../nodes/actioncam-clip');
 import snapshotModule = require('../../nodes/actioncam-snapshot');
-import { freeUdpPortPair } from '../e2e/udp-ports';
+import { freeUdpPortPair } from '../helpers/udp-ports';
 import { CLIP_FPS, CLIP_FRAMES, CLIP_IDR_FRAMES, CLIP_PATH } from '../helpers/clip';
 import { listDir, tempFolder, temporaryLeftovers } from '../helpers/clip-fs';
 import { alignWithReference, ffmpegAvailable, killSpawnedFfmpeg, referenceFramemd5 } from '../helpers/ffmpeg';
@@ -35,19 +35,14 @@ import {
 } from '../helpers/node-red';
 import type { Collector, FlowNode, Msg } from '../helpers/node-red';
 import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
+import type { ClipResult } from '../../src/clip/types';
 
 const NODES = [configModule, clipModule, snapshotModule];
 /** The committed clip's keyframe interval: "within one GOP". */
 const GOP = 15;
 
-interface ClipPayload {
-  file: string;
-  start: string;
-  duration: number;
-  frames: number;
-  size: number;
-  preRoll: number;
-}
+/** msg.payload of a saved clip: the library's result, as docs/NODES.md promises. */
+type ClipPayload = ClipResult;
 
 describe('actioncam-clip node', function () {
   this.timeout(40000);

@@ -12,7 +12,7 @@ import configModule = require('../../nodes/actioncam-config');
 import liveModule = require('../../nodes/actioncam-live');
 import { routerStack } from '../../nodes/lib/http-mount';
 import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
-import { freeUdpPortPair } from '../e2e/udp-ports';
+import { freeUdpPortPair } from '../helpers/udp-ports';
 import {
   CREDENTIALS,
   TAB,

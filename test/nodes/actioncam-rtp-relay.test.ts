@@ -5,7 +5,7 @@ import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
 import configModule = require('../../nodes/actioncam-config');
 import relayModule = require('../../nodes/actioncam-rtp-relay');
 import snapshotModule = require('../../nodes/actioncam-snapshot');
-import { freeUdpPortPair } from '../e2e/udp-ports';
+import { freeUdpPortPair } from '../helpers/udp-ports';
 import { openRtpSink } from '../helpers/rtp-sink';
 import type { RtpSink } from '../helpers/rtp-sink';
 import { RawRtspClient } from '../helpers/rtsp-client';

@@ -10,7 +10,7 @@ import firmwareModule = require('../../nodes/actioncam-firmware');
 import recordModule = require('../../nodes/actioncam-record');
 import relayModule = require('../../nodes/actioncam-rtp-relay');
 import snapshotModule = require('../../nodes/actioncam-snapshot');
-import { freeUdpPortPair } from '../e2e/udp-ports';
+import { freeUdpPortPair } from '../helpers/udp-ports';
 import { CREDENTIALS, TAB, actionFlow, closedPort, collectors, configNode, deadCamera, delay, helper, loadFlow, startSimulator, statusTexts, waitUntil } from '../helpers/node-red';
 import type { Collector, FlowNode, Msg } from '../helpers/node-red';
 

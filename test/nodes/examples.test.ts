@@ -12,7 +12,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
-import { freeUdpPortPair } from '../e2e/udp-ports';
+import { freeUdpPortPair } from '../helpers/udp-ports';
 import { repoRoot } from '../helpers/clip';
 import { helper, loadFlow, startSimulator } from '../helpers/node-red';
 import type { FlowNode, Msg, NodeModule } from '../helpers/node-red';

@@ -12,7 +12,7 @@ import { newFiles } from '../../src/session/still';
 const t = createTranslator({ _: (key: string) => key } as unknown as NodeAPI);
 
 describe('node input parsing', () => {
-  describe('raw command (parsed by src/protocol/raw-command.ts, tested in test/unit/protocol; worded here)', () => {
+  describe('raw command (parsed by src/protocol/raw-command.ts, tested in test/protocol; worded here)', () => {
     const bad: Array<[string, unknown, RegExp]> = [
       ['non-hex', 'zz', /hex string of at least 2 bytes.*got "zz"/],
       ['odd digit count', 'a03', /got "a03"/],

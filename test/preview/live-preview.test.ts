@@ -8,7 +8,7 @@ import * as dgram from 'node:dgram';
 import { BadInputError } from '../../src/errors';
 import { LivePreview } from '../../src/preview/live-preview';
 import { PreviewPorts } from '../../src/preview/port';
-import { freeUdpPortPair } from '../e2e/udp-ports';
+import { freeUdpPortPair } from '../helpers/udp-ports';
 
 describe('preview: LivePreview (the shared head of the pipeline)', () => {
   let ports: PreviewPorts;

@@ -13,8 +13,8 @@ import { PreviewPorts } from '../../src/preview/port';
 import { PreviewReceiver, type PreviewReceiverOptions } from '../../src/preview/receiver';
 import { PreviewType } from '../../src/protocol/constants';
 import { encodePreviewDatagram, encodeTimePayload } from '../../src/protocol/preview';
-import { freeUdpPortPair } from '../e2e/udp-ports';
-import { cameraDatagrams, clipFrames } from '../unit/preview/camera-datagrams';
+import { freeUdpPortPair } from '../helpers/udp-ports';
+import { cameraDatagrams, clipFrames } from './camera-datagrams';
 import { waitUntil } from '../helpers/node-red';
 
 async function socketOn(address: string): Promise<dgram.Socket> {

@@ -15,7 +15,7 @@ import { ClipDefaults } from '../../clip/defaults';
 import { ClipRecorder } from '../../clip/recorder';
 import { AbortedError, TimeoutError } from '../../errors';
 import type { LivePreview } from '../../preview/live-preview';
-import { cameraTarget, sessionOptions } from '../camera';
+import { cameraTarget, noteCameraChanges, sessionOptions } from '../camera';
 import type { CommandContext } from '../context';
 import { formatBytes } from '../output';
 
@@ -43,14 +43,8 @@ export async function clipCommand(ctx: CommandContext): Promise<void> {
   process.once('exit', removeTemporaryFiles);
   try {
     await camera.open().connect({ signal: ctx.signal });
-    if (!ctx.out.json) {
-      // A drop-out does not end the clip (docs/ARCHITECTURE.md "Decisions"), but the person should know.
-      camera.on('state', (state) => {
-        if (state === 'reconnecting') ctx.out.note(`camera ${target.host}:${target.port} lost; reconnecting (the clip goes on)`);
-        if (state === 'ready') ctx.out.note(`camera ${target.host}:${target.port} back`);
-      });
-      camera.preview.on('stalled', () => ctx.out.note(`no preview from ${target.host} on UDP port ${target.previewPort}`));
-    }
+    // A drop-out does not end the clip (docs/ARCHITECTURE.md "Decisions"), but the person should know.
+    noteCameraChanges(ctx, camera, camera.preview, { whileLost: 'the clip goes on' });
     await recorder.arm();
     if (preRoll > 0) {
       if (!ctx.out.json) ctx.out.note(`filling the ${preRoll} s pre-roll...`);

@@ -12,7 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Camera } from '../../camera/camera';
 import { LiveDefaults } from '../../live/defaults';
 import { LiveRunner, type LiveEvent } from '../../live/runner';
-import { cameraTarget, sessionOptions } from '../camera';
+import { cameraTarget, noteCameraChanges, sessionOptions } from '../camera';
 import type { CommandContext } from '../context';
 import { untilAborted } from '../interrupt';
 
@@ -36,14 +36,7 @@ export async function liveCommand(ctx: CommandContext): Promise<void> {
   server.on('clientError', (_err: Error, socket: Socket) => socket.destroy());
   try {
     await camera.open().connect({ signal: ctx.signal });
-    if (!ctx.out.json) {
-      camera.on('state', (state) => {
-        if (state === 'reconnecting') ctx.out.note(`camera ${target.host}:${target.port} lost; reconnecting`);
-        if (state === 'ready') ctx.out.note(`camera ${target.host}:${target.port} back`);
-      });
-      camera.preview.on('stalled', () => ctx.out.note(`no preview from ${target.host} on UDP port ${target.previewPort}`));
-      camera.preview.on('flowing', () => ctx.out.note(`preview flowing from ${target.host}`));
-    }
+    noteCameraChanges(ctx, camera, camera.preview, { flowing: true });
     await runner.start();
     const address = await listenOn(server, listen.host, listen.port);
     const host = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;

@@ -14,7 +14,7 @@ import { RelayDefaults } from '../../relay/defaults';
 import { DEFAULT_RELAY_SETTINGS, RelayRunner, type RelayEvent, type RelaySettings } from '../../relay/runner';
 import { RtspDefaults } from '../../rtsp/defaults';
 import { UsageError } from '../args';
-import { cameraTarget, sessionOptions } from '../camera';
+import { cameraTarget, noteCameraChanges, sessionOptions } from '../camera';
 import type { CommandContext } from '../context';
 import { untilAborted } from '../interrupt';
 
@@ -78,14 +78,7 @@ async function runRelay(ctx: CommandContext, relaySettings: RelaySettings, repor
   });
   try {
     await camera.open().connect({ signal: ctx.signal });
-    if (!ctx.out.json) {
-      camera.on('state', (state) => {
-        if (state === 'reconnecting') ctx.out.note(`camera ${target.host}:${target.port} lost; reconnecting`);
-        if (state === 'ready') ctx.out.note(`camera ${target.host}:${target.port} back`);
-      });
-      camera.preview.on('stalled', () => ctx.out.note(`no preview from ${target.host} on UDP port ${target.previewPort}`));
-      camera.preview.on('flowing', () => ctx.out.note(`preview flowing from ${target.host}`));
-    }
+    noteCameraChanges(ctx, camera, camera.preview, { flowing: true });
     report(await runner.start(), true);
     await untilAborted(ctx.signal);
     report(await runner.stop(), false);

@@ -8,7 +8,7 @@ import { CameraSession } from '../../session/camera-session';
 import { hexPreview } from '../../session/format';
 import { RateGate, describeMessage } from '../../session/message-watch';
 import type { WatchedMessage } from '../../session/message-watch';
-import { cameraTarget, sessionOptions } from '../camera';
+import { cameraTarget, noteCameraChanges, sessionOptions } from '../camera';
 import type { CommandContext } from '../context';
 import { untilAborted } from '../interrupt';
 
@@ -26,10 +26,7 @@ export async function watchCommand(ctx: CommandContext): Promise<void> {
       ctx.out.result(doc, () => line(doc, message.payload));
     });
     if (notes) {
-      session.on('state', (state) => {
-        if (state === 'reconnecting') ctx.out.note(`camera ${target.host}:${target.port} lost; reconnecting`);
-        if (state === 'ready') ctx.out.note(`camera ${target.host}:${target.port} back`);
-      });
+      noteCameraChanges(ctx, session);
       ctx.out.note(`watching camera ${target.host}:${target.port}; press the camera's buttons; Ctrl+C stops`);
     }
     await untilAborted(ctx.signal);
