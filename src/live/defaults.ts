@@ -30,8 +30,8 @@ export const LiveDefaults = {
   /** ... within this long (a player reloads a live playlist once per target duration). */
   hlsViewerWindowMs: 10_000,
   /**
-   * An HLS segment ends at the first keyframe at or after this duration: about 1 s, as the issue
-   * asks. A camera sending an IDR every second (the simulator, most previews) gets 1 s segments that
+   * An HLS segment ends at the first keyframe at or after this duration: about 1 s, so a player
+   * starts and stays close to live. A camera sending an IDR every second (the simulator, most previews) gets 1 s segments that
    * each start with a keyframe.
    */
   segmentTargetMs: 1000,
