@@ -202,6 +202,27 @@ describe('actioncam-rtp-relay node', function () {
     }
   });
 
+  it('a full redeploy with a camera that never answers does not wait out the camera timeout (issue 10 finding 11)', async () => {
+    // A camera that takes the connection and never answers: the login waits its 20 s timeout, the
+    // RTP relay its parameter sets. A redeploy must abandon both, not wait them out.
+    const silent = net.createServer((socket) => socket.on('error', () => undefined));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const flow = actionFlow(relay({ mode: 'rtp', host: '127.0.0.1', port: 9 }), configNode(port, 80, { previewPort, timeout: 20000 }));
+      flow.push({ id: 'n2', z: TAB, type: 'actioncam-snapshot', camera: 'c1', wires: [[]] });
+      await loadFlow(NODES, flow, CREDENTIALS);
+      helper.getNode('n2').receive({ payload: true }); // waiting for the login as well
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = Date.now();
+      await helper.setFlows(flow.map((n) => (n.id === 'c1' ? { ...n, name: 'renamed' } : n)), 'full', CREDENTIALS);
+      const took = Date.now() - started;
+      assert.ok(took < 5000, `the redeploy took ${took} ms: it waited for the camera (timeout 20 s)`);
+    } finally {
+      silent.close();
+    }
+  });
+
   it('leaves no sockets or timers behind after unload while streaming, also when closed while still starting', async () => {
     const before = await activeResources();
     // Removed by a redeploy at once: its automatic start settles after its close.
