@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, copyFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type Browser, type Locator, type Page } from 'playwright-core';
 import { CameraSimulator } from '../../src/simulator';
-import { findPackageRoot, startNodeRed, type NodeRedProcess } from '../helpers/node-red-process';
+import { findPackageRoot, startNodeRed, stopNodeRed, type NodeRedProcess } from '../helpers/node-red-process';
 import { closedTcpPort } from '../helpers/ports';
 import { CHROMIUM, launchChromium } from '../helpers/live-browser';
 
@@ -312,11 +312,7 @@ describe('e2e: the nodes in the Node-RED editor (Chromium)', function () {
     this.timeout(60000);
     if (browserErrors.length) console.log(`    browser errors:\n      ${browserErrors.join('\n      ')}`);
     await browser?.close().catch(() => undefined);
-    if (nodeRed) {
-      const out = nodeRed.output();
-      await nodeRed.stop();
-      if (/\[error\]/.test(out)) console.log(`    Node-RED log:\n${out}`);
-    }
+    await stopNodeRed(nodeRed);
     await sim?.stop();
   });
 

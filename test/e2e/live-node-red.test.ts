@@ -25,7 +25,7 @@ import {
   measurePlayback,
   waitForPlaying,
 } from '../helpers/live-browser';
-import { startNodeRed, type NodeRedProcess } from '../helpers/node-red-process';
+import { startNodeRed, stopNodeRed, type NodeRedProcess } from '../helpers/node-red-process';
 import { reserveUdpPort } from '../helpers/ports';
 
 interface FlowNode {
@@ -96,11 +96,7 @@ describe('e2e: the live view node and Dashboard 2 in a real Node-RED (httpNodeRo
   after(async function () {
     this.timeout(60000);
     await browser?.close().catch(() => undefined);
-    if (nodeRed) {
-      const out = nodeRed.output();
-      await nodeRed.stop();
-      if (/\[error\]/.test(out)) console.log(`    Node-RED log:\n${out}`);
-    }
+    await stopNodeRed(nodeRed);
     await sim?.stop();
   });
 

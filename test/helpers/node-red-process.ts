@@ -46,6 +46,14 @@ export interface NodeRedProcess {
   stop(): Promise<void>;
 }
 
+/** Stops a test's Node-RED (if it started) and prints its log when it logged an error, for the reader of a failed run. */
+export async function stopNodeRed(nodeRed: NodeRedProcess | undefined): Promise<void> {
+  if (!nodeRed) return;
+  const out = nodeRed.output();
+  await nodeRed.stop();
+  if (/\[error\]/.test(out)) console.log(`    Node-RED log:\n${out}`);
+}
+
 /** A TCP port free on 127.0.0.1 right now (bind port 0, read it, close). */
 export function freeTcpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
