@@ -7,6 +7,7 @@ import * as net from 'net';
 import type { NodeAPI } from 'node-red';
 import { CameraSimulator } from '../../src/simulator';
 import type { SimulatorAddresses, SimulatorOptions } from '../../src/simulator';
+import { freeUdpPortPair } from './udp-ports';
 
 /** The parts of node-red-node-test-helper (untyped, CommonJS) the tests use. */
 export interface FlowNode {
@@ -56,6 +57,23 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<{ sim
   const sim = new CameraSimulator({ host: '127.0.0.1', ...opts });
   const addr = await sim.start();
   return { sim, addr };
+}
+
+/** A simulator whose preview goes to a free UDP port, with the config node that points at both. */
+export interface StreamingSimulator {
+  sim: CameraSimulator;
+  addr: SimulatorAddresses;
+  /** Where the simulator sends its preview (a free even port on 127.0.0.1, not the shared 6669). */
+  previewPort: number;
+  /** configNode() for this camera and preview port, plus `extra`. */
+  config(extra?: Record<string, unknown>): FlowNode;
+}
+
+/** For tests that stream: a simulator on 127.0.0.1 sending its preview to a port no other test uses. */
+export async function startStreamingSimulator(opts: SimulatorOptions = {}): Promise<StreamingSimulator> {
+  const previewPort = await freeUdpPortPair();
+  const { sim, addr } = await startSimulator({ ...opts, previewPort });
+  return { sim, addr, previewPort, config: (extra = {}) => configNode(addr.controlPort, addr.httpPort, { previewPort, ...extra }) };
 }
 
 /** One test's simulated camera: the simulator, its addresses, and a loader for a flow that uses it. */

@@ -14,7 +14,6 @@ import * as sinon from 'sinon';
 import configModule = require('../../nodes/actioncam-config');
 import clipModule = require('../../nodes/actioncam-clip');
 import snapshotModule = require('../../nodes/actioncam-snapshot');
-import { freeUdpPortPair } from '../helpers/udp-ports';
 import { CLIP_FPS, CLIP_FRAMES, CLIP_IDR_FRAMES, CLIP_PATH } from '../helpers/clip';
 import { listDir, tempFolder, temporaryLeftovers } from '../helpers/clip-fs';
 import { alignWithReference, ffmpegAvailable, killSpawnedFfmpeg, referenceFramemd5 } from '../helpers/ffmpeg';
@@ -25,16 +24,15 @@ import {
   TAB,
   actionFlow,
   collectors,
-  configNode,
   delay,
   helper,
   loadFlow,
-  startSimulator,
+  startStreamingSimulator,
   statusTexts,
   waitUntil,
 } from '../helpers/node-red';
-import type { Collector, FlowNode, Msg } from '../helpers/node-red';
-import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
+import type { Collector, FlowNode, Msg, StreamingSimulator } from '../helpers/node-red';
+import type { CameraSimulator } from '../../src/simulator';
 import type { ClipResult } from '../../src/clip/types';
 
 const NODES = [configModule, clipModule, snapshotModule];
@@ -47,8 +45,8 @@ type ClipPayload = ClipResult;
 describe('actioncam-clip node', function () {
   this.timeout(40000);
   let sim: CameraSimulator;
-  let addr: SimulatorAddresses;
   let previewPort: number;
+  let config: StreamingSimulator['config'];
   let dir: string;
   let clock: sinon.SinonFakeTimers | undefined;
   let players = false;
@@ -59,9 +57,8 @@ describe('actioncam-clip node', function () {
   });
 
   beforeEach(async () => {
-    previewPort = await freeUdpPortPair();
     // the camera's own alive every 50 ms keeps the link's watchdog fed while a test fakes the clock
-    ({ sim, addr } = await startSimulator({ previewPort, aliveIntervalMs: 50 }));
+    ({ sim, previewPort, config } = await startStreamingSimulator({ aliveIntervalMs: 50 }));
     dir = await tempFolder('actioncam-clip-node-');
   });
 
@@ -76,7 +73,7 @@ describe('actioncam-clip node', function () {
   after(() => killSpawnedFfmpeg());
 
   function camera(): FlowNode {
-    return configNode(addr.controlPort, addr.httpPort, { previewPort, name: 'garage' });
+    return config({ name: 'garage' });
   }
 
   function clipNode(props: Record<string, unknown> = {}): Record<string, unknown> & { type: string } {

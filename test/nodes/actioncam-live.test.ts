@@ -11,24 +11,22 @@ import type { NodeAPI } from 'node-red';
 import configModule = require('../../nodes/actioncam-config');
 import liveModule = require('../../nodes/actioncam-live');
 import { routerStack } from '../../nodes/lib/http-mount';
-import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
-import { freeUdpPortPair } from '../helpers/udp-ports';
+import type { CameraSimulator } from '../../src/simulator';
 import {
   CREDENTIALS,
   TAB,
   actionFlow,
   activeResources,
   collectors,
-  configNode,
   delay,
   helper,
   leakedResources,
   loadFlow,
-  startSimulator,
+  startStreamingSimulator,
   statusTexts,
   waitUntil,
 } from '../helpers/node-red';
-import type { FlowNode, NodeModule } from '../helpers/node-red';
+import type { NodeModule, StreamingSimulator } from '../helpers/node-red';
 
 interface LiveEventMsg {
   event: string;
@@ -42,8 +40,7 @@ interface LiveEventMsg {
 describe('actioncam-live node', function () {
   this.timeout(30000);
   let sim: CameraSimulator;
-  let addr: SimulatorAddresses;
-  let previewPort: number;
+  let camera: StreamingSimulator['config'];
   let red: NodeAPI | undefined;
   let server: http.Server | undefined;
   let base = '';
@@ -56,8 +53,7 @@ describe('actioncam-live node', function () {
   const NODES: NodeModule[] = [configModule, capture];
 
   beforeEach(async () => {
-    previewPort = await freeUdpPortPair();
-    ({ sim, addr } = await startSimulator({ previewPort }));
+    ({ sim, config: camera } = await startStreamingSimulator());
   });
 
   afterEach(async () => {
@@ -73,10 +69,6 @@ describe('actioncam-live node', function () {
 
   function live(props: Record<string, unknown> = {}): Record<string, unknown> & { type: string } {
     return { type: 'actioncam-live', camera: 'c1', stream: 'cam', autoStart: true, maxViewers: 16, ...props };
-  }
-
-  function camera(): FlowNode {
-    return configNode(addr.controlPort, addr.httpPort, { previewPort });
   }
 
   /** RED.httpNode behind a server of our own (the test helper does not listen). */

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { decodeRtpPacket } from '../../src/media/rtp/header';
-import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
+import type { CameraSimulator } from '../../src/simulator';
 import configModule = require('../../nodes/actioncam-config');
 import relayModule = require('../../nodes/actioncam-rtp-relay');
 import snapshotModule = require('../../nodes/actioncam-snapshot');
-import { freeUdpPortPair } from '../helpers/udp-ports';
 import { openRtpSink } from '../helpers/rtp-sink';
 import type { RtpSink } from '../helpers/rtp-sink';
 import { RawRtspClient } from '../helpers/rtsp-client';
@@ -19,11 +18,11 @@ import {
   helper,
   leakedResources,
   loadFlow,
-  startSimulator,
+  startStreamingSimulator,
   statusTexts,
   waitUntil,
 } from '../helpers/node-red';
-import type { FlowNode, Msg } from '../helpers/node-red';
+import type { Msg, StreamingSimulator } from '../helpers/node-red';
 
 const NODES = [configModule, relayModule, snapshotModule];
 
@@ -40,14 +39,13 @@ interface RelayEvent {
 describe('actioncam-rtp-relay node', function () {
   this.timeout(30000);
   let sim: CameraSimulator;
-  let addr: SimulatorAddresses;
   let previewPort: number;
+  let camera: StreamingSimulator['config'];
   const clients: RawRtspClient[] = [];
   let sink: RtpSink | undefined;
 
   beforeEach(async () => {
-    previewPort = await freeUdpPortPair();
-    ({ sim, addr } = await startSimulator({ previewPort }));
+    ({ sim, previewPort, config: camera } = await startStreamingSimulator());
   });
 
   afterEach(async () => {
@@ -57,10 +55,6 @@ describe('actioncam-rtp-relay node', function () {
     await sink?.close();
     sink = undefined;
   });
-
-  function camera(): FlowNode {
-    return configNode(addr.controlPort, addr.httpPort, { previewPort });
-  }
 
   function relay(props: Record<string, unknown>): Record<string, unknown> & { type: string } {
     return { type: 'actioncam-rtp-relay', camera: 'c1', mode: 'rtsp', bind: '127.0.0.1', rtspPort: 0, path: '/live', autoStart: true, maxPayload: 1400, ...props };

@@ -12,9 +12,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CameraSimulator, SimulatorAddresses } from '../../src/simulator';
-import { freeUdpPortPair } from '../helpers/udp-ports';
 import { repoRoot } from '../helpers/clip';
-import { helper, loadFlow, startSimulator } from '../helpers/node-red';
+import { helper, loadFlow, startStreamingSimulator } from '../helpers/node-red';
 import type { FlowNode, Msg, NodeModule } from '../helpers/node-red';
 import { waitUntil } from '../helpers/wait';
 
@@ -46,8 +45,7 @@ describe('examples (Import > Examples)', function () {
   let folder: string;
 
   beforeEach(async () => {
-    previewPort = await freeUdpPortPair();
-    ({ sim, addr } = await startSimulator({ previewPort }));
+    ({ sim, addr, previewPort } = await startStreamingSimulator());
     folder = await fs.mkdtemp(path.join(os.tmpdir(), 'actioncam-examples-'));
   });
 
