@@ -23,6 +23,8 @@ export interface BenchOptions {
   udpClients: number[];
   /** Camera-rate rows: seconds of streaming and of idle (logged in, no preview) per subject. */
   cameraSeconds: number;
+  /** Camera-rate rows: seconds every subject streams before the measurement (the relay's hot path compiled). */
+  cameraWarmupSeconds: number;
   idleSeconds: number;
   /** Camera-rate rows: also measure `actioncam relay` of this build directory (e.g. an older commit's dist/). */
   vsDist?: string;
@@ -50,6 +52,7 @@ export const USAGE = `usage: node dist/bench/run.js [options]
   --clients LIST      TCP-interleaved client counts (default 1,10,50)
   --udp-clients LIST  UDP client counts (default 10; "" for none)
   --camera-seconds S  camera-rate rows: seconds of streaming per subject (default 20)
+  --camera-warmup S   camera-rate rows: seconds of streaming before measuring (default 60)
   --idle-seconds S    camera-rate rows: seconds logged in without preview per subject (default 20)
   --vs DIST           camera-rate rows: also run the relay of another build (DIST/src/cli/main.js) in the same rounds
   --clip-seconds S    clip output rows: seconds of streaming per subject (default 20)
@@ -93,6 +96,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     tcpClients: list(raw, '--clients', [1, 10, 50]),
     udpClients: list(raw, '--udp-clients', [10]),
     cameraSeconds: int(raw, '--camera-seconds', 20, 1),
+    cameraWarmupSeconds: int(raw, '--camera-warmup', 60, 1),
     idleSeconds: int(raw, '--idle-seconds', 20, 1),
     vsDist: raw.get('--vs'),
     clipSeconds: int(raw, '--clip-seconds', 20, 1),

@@ -98,7 +98,7 @@ function cameraRateTable(r: CameraRateReport): string[] {
     `| ${label} | ${f(b)} | ${f(o)} | ${ratioText} |${v ? ` ${f(v)} |` : ''}`;
   return [
     `Camera rate: the ${c.width}x${c.height} clip at ${c.fps} fps (${num(c.kbitPerSecond, 0)} kbit/s, ${num(c.datagramsPerFrame, 1)} camera ` +
-      `datagrams per frame) for ${num(b.seconds, 0)} s per subject, then ${num(b.idleSeconds, 0)} s logged in without preview; ` +
+      `datagrams per frame) for ${num(b.seconds, 0)} s per subject after ${num(r.warmupSeconds, 0)} s of warm-up, then ${num(b.idleSeconds, 0)} s logged in without preview; ` +
       'CPU of the subject process (every thread) from /proc.',
     '',
     `| | ${b.name} (baseline) | ${o.name} | ours / baseline |${v ? ` ${v.name} |` : ''}`,
@@ -106,6 +106,7 @@ function cameraRateTable(r: CameraRateReport): string[] {
     row('frames sent / delivered', (x) => `${x.framesSent} / ${x.framesDelivered}`),
     row('CPU ms per frame', (x) => num(x.cpuMsPerFrame, 3), num(r.ratios.cpuMsPerFrame, 2)),
     row('CPU ms per second streaming', (x) => num(x.cpuMsPerSecond, 1)),
+    row('CPU ms per frame during the warm-up', (x) => num(x.warmupCpuMsPerFrame, 3)),
     row('idle CPU ms per second', (x) => num(x.idleCpuMsPerSecond, 2), num(r.ratios.idleCpuMsPerSecond, 2)),
     row('RSS MiB', (x) => num(x.rssMiB, 1)),
   ];

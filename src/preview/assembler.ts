@@ -66,7 +66,7 @@ export interface PreviewStats {
 }
 
 /** A frame closed by its time packet, waiting for the time packet that stamps it (offset > 0). */
-type Slot = { nalus: Buffer[]; keyframe: boolean } | undefined;
+type Slot = { nalus: Buffer[]; keyframe: boolean; sps: Buffer | undefined; pps: Buffer | undefined } | undefined;
 
 /** What most datagrams complete: nothing. Shared, so the common case allocates no array. */
 const NOTHING: AccessUnit[] = [];
@@ -235,7 +235,7 @@ export class PreviewAssembler {
     }
     const unknownEnd = HEADER_SIZE + TIME_ELAPSED_OFFSET;
     const last = this.lastTimeBytes;
-    if (!last || datagram.compare(last, 0, last.length, HEADER_SIZE, unknownEnd) !== 0) {
+    if (!last || !sameBytes(datagram, HEADER_SIZE, last)) {
       this.lastTimeBytes = Buffer.from(datagram.subarray(HEADER_SIZE, unknownEnd));
       const elapsedMs = datagram.readUInt32LE(unknownEnd);
       this.sample(`time packet bytes 0-11 (elapsed ${elapsedMs} ms)`, this.lastTimeBytes);
@@ -319,21 +319,28 @@ export class PreviewAssembler {
       return undefined;
     }
     if (!frame) return undefined; // two time packets in a row: no frame
-    const nalus: Buffer[] = [];
+    const nalus = splitAnnexB(frame);
     let keyframe = false;
-    for (const nal of splitAnnexB(frame)) {
+    let sps: Buffer | undefined;
+    let pps: Buffer | undefined;
+    let kept = 0;
+    for (let i = 0; i < nalus.length; i++) {
+      const nal = nalus[i];
       const type = nalType(nal);
       if (type === NalType.AUD) continue;
       if (type === NalType.IDR) keyframe = true;
-      nalus.push(nal);
+      else if (type === NalType.SPS) sps = nal;
+      else if (type === NalType.PPS) pps = nal;
+      nalus[kept++] = nal;
     }
-    if (nalus.length === 0) return undefined;
+    nalus.length = kept;
+    if (kept === 0) return undefined;
     if (this.needIdr && !keyframe) {
       this.drop(1);
       return undefined;
     }
     this.needIdr = false;
-    return { nalus, keyframe };
+    return { nalus, keyframe, sps, pps };
   }
 
   /** The frame's bytes in one buffer: a view of the datagram when it came in one, else one copy. */
@@ -348,8 +355,10 @@ export class PreviewAssembler {
   }
 
   private clearChunks(): void {
-    // Drop the references (the datagrams) but keep the arrays: no allocation per frame.
-    this.chunkBufs.fill(undefined as unknown as Buffer, 0, this.chunks);
+    // Drop the references (the datagrams) but keep the arrays: no allocation per frame. A loop, not
+    // fill(): a builtin call costs more than the handful of stores a frame has.
+    const bufs = this.chunkBufs;
+    for (let i = 0; i < this.chunks; i++) bufs[i] = undefined as unknown as Buffer;
     this.chunks = 0;
     this.unitBytes = 0;
   }
@@ -358,7 +367,7 @@ export class PreviewAssembler {
     if (!slot) return NOTHING;
     this.counters.frames++;
     if (slot.keyframe) this.counters.keyframes++;
-    this.cacheParameterSets(slot.nalus);
+    if (slot.sps || slot.pps) this.cacheParameterSets(slot.sps, slot.pps);
     return [{ nalus: slot.nalus, timestamp, keyframe: slot.keyframe }];
   }
 
@@ -377,18 +386,11 @@ export class PreviewAssembler {
     this.counters.droppedFrames += frames;
   }
 
-  private cacheParameterSets(nalus: Buffer[]): void {
-    let sps = this.params?.sps;
-    let pps = this.params?.pps;
-    let seen = false;
-    for (const nal of nalus) {
-      const type = nalType(nal);
-      if (type === NalType.SPS) sps = nal;
-      else if (type === NalType.PPS) pps = nal;
-      else continue;
-      seen = true;
-    }
-    if (!seen || !sps || !pps) return;
+  /** The latest SPS and PPS of an emitted unit (the last of each in the unit), once both are known. */
+  private cacheParameterSets(unitSps: Buffer | undefined, unitPps: Buffer | undefined): void {
+    const sps = unitSps ?? this.params?.sps;
+    const pps = unitPps ?? this.params?.pps;
+    if (!sps || !pps) return;
     // Replace the object only when the content changes, so consumers can compare by identity.
     if (this.params && sps.equals(this.params.sps) && pps.equals(this.params.pps)) return;
     this.params = { sps: Buffer.from(sps), pps: Buffer.from(pps) };
@@ -426,6 +428,12 @@ function startsWithStartCode(data: Buffer, begin: number, end: number): boolean 
   const n = end - begin;
   if (n >= 3 && data[begin] === 0 && data[begin + 1] === 0 && data[begin + 2] === 1) return true;
   return n >= 4 && data[begin] === 0 && data[begin + 1] === 0 && data[begin + 2] === 0 && data[begin + 3] === 1;
+}
+
+/** Whether data[at, at + expected.length) equals expected (a few bytes: a loop beats compare()'s checks). */
+function sameBytes(data: Buffer, at: number, expected: Buffer): boolean {
+  for (let i = 0; i < expected.length; i++) if (data[at + i] !== expected[i]) return false;
+  return true;
 }
 
 function u32le(value: number): Buffer {

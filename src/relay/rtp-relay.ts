@@ -67,6 +67,9 @@ export interface RtpRelayStats {
   senderReports: number;
 }
 
+/** One send group in this many gets a completion callback (about one a second at 25 fps). */
+const PROBE_EVERY = 32;
+
 type Lifecycle = 'idle' | 'starting' | 'running' | 'stopped';
 
 export class RtpRelay extends EventEmitter {
@@ -87,7 +90,8 @@ export class RtpRelay extends EventEmitter {
   private rtp: dgram.Socket | undefined;
   private rtcp: dgram.Socket | undefined;
   private stopping: Promise<void> | undefined;
-  private queued = 0;
+  /** Groups (access units, RTCP packets) sent; every PROBE_EVERY-th asks for its completion. */
+  private groups = 0;
   private sendErrors = 0;
   /** Send errors are logged once per outage: the first after a successful send. */
   private failing = false;
@@ -119,7 +123,7 @@ export class RtpRelay extends EventEmitter {
       sink: {
         sendRtp: (packets) => this.send(this.rtp, packets),
         sendRtcp: (packet) => this.send(this.rtcp, [packet]),
-        backlog: () => this.queued,
+        backlog: () => this.backlog(),
       },
       payloadType: this.payloadType,
       maxPayloadSize: options.maxPayloadSize ?? RelayDefaults.maxPayloadSize,
@@ -265,7 +269,7 @@ export class RtpRelay extends EventEmitter {
     const before = this.sender.state;
     const result = this.sender.push(au, params, this.wallClock());
     if (result.dropped && before === 'sending') {
-      this.logger.warn(`RTP relay: ${this.queued} packets waiting to be sent; skipping to the next keyframe`);
+      this.logger.warn(`RTP relay: ${this.backlog()} packets waiting to be sent; skipping to the next keyframe`);
     }
   };
 
@@ -283,36 +287,37 @@ export class RtpRelay extends EventEmitter {
   }
 
   /**
-   * Sends the packets of one access unit. Only the last gets a completion callback: datagrams on one
-   * socket complete in order, so it tells when the whole group has left, and one callback per access
-   * unit instead of one per packet saves a deferred call per packet (a camera-rate relay is mostly
-   * this loop). Errors of the others surface as the socket's pending error on a later send, or as
-   * its 'error' event (ICMP port unreachable), both counted.
+   * Sends the packets of one access unit (or one RTCP packet), mostly without completion callbacks.
+   * Each callback is a deferred call (process.nextTick) plus a pass of the tick queue, and at a
+   * camera's 25 fps that once-a-frame path stays cold for V8: it cost more than the sends themselves.
+   * What is still waiting in the socket is read from libuv instead (backlog()), and failures surface
+   * as the socket's 'error' (ICMP port unreachable on a connected socket), counted. One group in
+   * PROBE_EVERY still asks for the completion of its last packet, so a failure only a send reports
+   * is counted and the end of an outage is noticed.
    */
   private send(socket: dgram.Socket | undefined, packets: readonly Buffer[]): void {
     if (!socket) return;
     const n = packets.length;
-    this.queued += n;
-    for (let i = 0; i < n; i++) {
-      try {
-        if (i === n - 1) socket.send(packets[i], (err) => this.sent(n, err));
+    const probe = ++this.groups % PROBE_EVERY === 0;
+    try {
+      for (let i = 0; i < n; i++) {
+        if (probe && i === n - 1) socket.send(packets[i], this.onProbe);
         else socket.send(packets[i]);
-      } catch (err) {
-        // A socket closed under us: no callback will come for this group.
-        this.sent(n, err as Error);
-        return;
       }
+    } catch (err) {
+      this.countError(err as Error); // a socket closed under us
     }
   }
 
-  private sent(count: number, err: Error | null): void {
-    this.queued -= count;
-    if (!err) {
-      this.failing = false;
-      return;
-    }
-    this.countError(err);
+  /** Packets handed to the RTP socket that libuv has not put on the network yet. */
+  private backlog(): number {
+    return this.rtp ? this.rtp.getSendQueueCount() : 0;
   }
+
+  private readonly onProbe = (err: Error | null): void => {
+    if (err) this.countError(err);
+    else this.failing = false;
+  };
 
   /** Counts a failed send; logs the first of each outage (a missing receiver must not flood the log). */
   private countError(err: Error): void {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import * as dgram from 'node:dgram';
 import { once } from 'node:events';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import sinon from 'sinon';
 import { ActionCamError } from '../../src/errors';
 import { NalType } from '../../src/media/h264';
 import { decodeRtcpPacketTypes, decodeRtpPacket, H264Depacketizer, RtcpPacketType } from '../../src/media/rtp';
@@ -132,14 +134,26 @@ describe('relay: RtpRelay (RFC 3550 + RFC 6184 to a plain UDP receiver)', () => 
     assert.match(updated, /^o=- \d+ 2 /m, 'o= version bumped');
   });
 
-  it('skips to the next keyframe instead of queueing without bound', async () => {
+  it('skips to the next keyframe while the socket holds more than maxQueuedPackets unsent', async () => {
     const source = new FakeSource();
-    const { relay: r } = await setup({ source, maxQueuedPackets: 0 });
+    const { relay: r, sink: s } = await setup({ source, maxQueuedPackets: 2 });
     await r.start();
-    source.step(3); // synchronous: the first frame's sends are still queued when the second comes
-    assert.equal(r.stats().frames, 1);
-    assert.equal(r.stats().skippedFrames, 2);
-    assert.equal(r.state, 'waitingForKeyframe');
+    // Loopback never makes a UDP send wait, so the kernel's answer is played by a stub: libuv says
+    // how many sends wait in the socket, and a slow link makes that number grow.
+    const queue = sinon.stub(dgram.Socket.prototype, 'getSendQueueCount').returns(0);
+    try {
+      source.step(2); // keyframe + P: sent
+      queue.returns(3);
+      source.step(3); // over the limit: dropped, and the gate closes until a keyframe
+      queue.returns(0);
+      source.step(2); // P-frames after the backlog cleared: still waiting for a keyframe
+      assert.equal(r.stats().frames, 2);
+      assert.equal(r.stats().skippedFrames, 5);
+      assert.equal(r.state, 'waitingForKeyframe');
+    } finally {
+      queue.restore();
+    }
+    await s.until(() => s.rtp.some((p) => p.length > 0));
   });
 
   it('rejects bad options with BadInputError', () => {
