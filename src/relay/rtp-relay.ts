@@ -25,7 +25,7 @@ import { RtpSender, type RtpSenderState } from '../media/rtp/sender';
 import { buildSdp } from '../media/sdp';
 import { waitForParameterSets, type StreamSource } from '../media/source';
 import type { AccessUnit, ParameterSets } from '../media/types';
-import { closeUdpSocket } from '../net/udp-socket';
+import { closeUdpSocket, SendProbe } from '../net/udp-socket';
 import { RelayDefaults } from './defaults';
 import { SdpFileWriter } from './sdp-file';
 
@@ -67,9 +67,6 @@ export interface RtpRelayStats {
   senderReports: number;
 }
 
-/** One send group in this many gets a completion callback (about one a second at 25 fps). */
-const PROBE_EVERY = 32;
-
 type Lifecycle = 'idle' | 'starting' | 'running' | 'stopped';
 
 export class RtpRelay extends EventEmitter {
@@ -90,8 +87,11 @@ export class RtpRelay extends EventEmitter {
   private rtp: dgram.Socket | undefined;
   private rtcp: dgram.Socket | undefined;
   private stopping: Promise<void> | undefined;
-  /** Groups (access units, RTCP packets) sent; every PROBE_EVERY-th asks for its completion. */
-  private groups = 0;
+  /** Which send groups ask for their completion: the end of an outage, failures only a send reports. */
+  private readonly probe = new SendProbe((err) => {
+    if (err) this.countError(err);
+    else this.failing = false;
+  });
   private sendErrors = 0;
   /** Send errors are logged once per outage: the first after a successful send. */
   private failing = false;
@@ -287,23 +287,18 @@ export class RtpRelay extends EventEmitter {
   }
 
   /**
-   * Sends the packets of one access unit (or one RTCP packet), mostly without completion callbacks.
-   * Each callback is a deferred call (process.nextTick) plus a pass of the tick queue, and at a
-   * camera's 25 fps that once-a-frame path stays cold for V8: it cost more than the sends themselves.
-   * What is still waiting in the socket is read from libuv instead (backlog()), and failures surface
-   * as the socket's 'error' (ICMP port unreachable on a connected socket), counted. One group in
-   * PROBE_EVERY still asks for the completion of its last packet, so a failure only a send reports
-   * is counted and the end of an outage is noticed.
+   * Sends the packets of one access unit (or one RTCP packet). Only one group in SEND_PROBE_EVERY asks
+   * for the completion of its last packet (SendProbe: a callback per send costs more than the send at
+   * a camera's rate); what waits in the socket is read from libuv (backlog()), and ICMP port
+   * unreachable on the connected socket comes back as its 'error', counted.
    */
   private send(socket: dgram.Socket | undefined, packets: readonly Buffer[]): void {
     if (!socket) return;
-    const n = packets.length;
-    const probe = ++this.groups % PROBE_EVERY === 0;
+    const last = packets.length - 1;
+    const done = this.probe.next();
     try {
-      for (let i = 0; i < n; i++) {
-        if (probe && i === n - 1) socket.send(packets[i], this.onProbe);
-        else socket.send(packets[i]);
-      }
+      for (let i = 0; i < last; i++) socket.send(packets[i]);
+      if (last >= 0) socket.send(packets[last], done);
     } catch (err) {
       this.countError(err as Error); // a socket closed under us
     }
@@ -313,11 +308,6 @@ export class RtpRelay extends EventEmitter {
   private backlog(): number {
     return this.rtp ? this.rtp.getSendQueueCount() : 0;
   }
-
-  private readonly onProbe = (err: Error | null): void => {
-    if (err) this.countError(err);
-    else this.failing = false;
-  };
 
   /** Counts a failed send; logs the first of each outage (a missing receiver must not flood the log). */
   private countError(err: Error): void {

@@ -8,7 +8,7 @@ import { BadInputError, InvalidStateError } from '../errors';
 import * as dgram from 'dgram';
 import type { AddressInfo } from 'net';
 import type { Logger } from '../logger';
-import { closeUdpSocket } from '../net/udp-socket';
+import { closeUdpSocket, SendProbe } from '../net/udp-socket';
 import type { PortPair } from './headers';
 import type { MediaSink } from './client-stream';
 
@@ -66,14 +66,15 @@ export class UdpTransport {
     throw new BadInputError(`no free RTP/RTCP UDP port pair on ${this.options.host} after ${PAIR_ATTEMPTS} attempts: set a fixed rtpPort`);
   }
 
+  /** Sends one access unit's packets; one send in SEND_PROBE_EVERY asks for its completion (SendProbe). */
   sendRtp(packets: readonly Buffer[], address: string, port: number): void {
     const socket = this.rtp;
     if (!socket) return;
-    for (const packet of packets) socket.send(packet, port, address, this.onSent);
+    for (let i = 0; i < packets.length; i++) socket.send(packets[i], port, address, this.probe.next());
   }
 
   sendRtcp(packet: Buffer, address: string, port: number): void {
-    this.rtcp?.send(packet, port, address, this.onSent);
+    this.rtcp?.send(packet, port, address, this.probe.next());
   }
 
   /** A sink that sends one client's media to `address` at its client_port pair. */
@@ -94,10 +95,10 @@ export class UdpTransport {
     await Promise.all(sockets.map((s) => (s ? closeUdpSocket(s) : Promise.resolve())));
   }
 
-  private readonly onSent = (err: Error | null): void => {
-    // Log the first failure and then every 1000th: a vanished client must not flood the log.
+  /** Failures the probed sends report: the first logged, then every 1000th (a vanished client must not flood the log). */
+  private readonly probe = new SendProbe((err) => {
     if (err && this.sendErrors++ % 1000 === 0) this.options.logger.debug(`rtsp: UDP send failed: ${err.message}`);
-  };
+  });
 
   private watch(socket: dgram.Socket, rtcp: boolean): dgram.Socket {
     socket.on('message', (data, rinfo) => this.options.onDatagram(rinfo.address, rinfo.port, rtcp, data));
