@@ -116,7 +116,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
 
 const VALUED = new Set([
   '--frames', '--warmup', '--latency-frames', '--window', '--max-seconds', '--rtsp-seconds', '--clients', '--udp-clients', '--only',
-  '--camera-seconds', '--idle-seconds', '--vs', '--clip-seconds', '--live-seconds',
+  '--camera-seconds', '--camera-warmup', '--idle-seconds', '--vs', '--clip-seconds', '--live-seconds',
 ]);
 
 function int(raw: Map<string, string>, name: string, fallback: number, min: number): number {

@@ -21,9 +21,9 @@ export const RelayDefaults = {
   /** RTCP SR period; RFC 3550 §6.2 recommends a 5 s minimum interval. */
   senderReportIntervalMs: 5000,
   /**
-   * Datagrams handed to the OS but not yet sent. When a receiver or the link stalls the sends queue
-   * in memory; past this (about 1.5 MB of 1412-byte packets) the relay drops frames until the next
-   * keyframe instead of growing without bound.
+   * Datagrams waiting in the socket's send queue (libuv's getSendQueueCount(): the OS would not take
+   * them yet). When the link stalls the sends queue in memory; past this (about 1.5 MB of 1412-byte
+   * packets) the relay drops frames until the next keyframe instead of growing without bound.
    */
   maxQueuedPackets: 1024,
   /** SDP s= line. */
