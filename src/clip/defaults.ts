@@ -70,6 +70,13 @@ export const ClipDefaults = {
    * within a second or two and sends a keyframe every 1-2 s.
    */
   videoWaitMs: 10_000,
+  /**
+   * Age (since last written) after which a clip's temporary file in a clip folder is a leftover of a
+   * killed process and is removed (src/clip/leftovers.ts). A clip being written is touched every
+   * fraction of a second (writeBatchBytes) and finished within seconds; an hour leaves a wide margin
+   * for another process writing into the same folder and for clocks that step.
+   */
+  staleTemporaryMs: 60 * 60 * 1000,
   /** Name used when the camera has none that is usable in a file name. */
   cameraName: 'actioncam',
   /** Longest camera part of a clip's name; the time stamp follows it. */

@@ -9,3 +9,5 @@ export type { AppendResult, ClipFileOptions, ClipFileState, SavedClip } from './
 export { nodeFs, storageError } from './clip-fs';
 export type { ClipFileHandle, ClipFs } from './clip-fs';
 export { clipFileName, fileSafeName, placeClip, TEMPORARY_PREFIX, TEMPORARY_SUFFIX } from './clip-name';
+export { sweepClipLeftovers } from './leftovers';
+export type { LeftoverFs, SweepOptions } from './leftovers';

@@ -29,6 +29,7 @@ import type { AccessUnit, ParameterSets } from '../media/types';
 import { ClipFile } from './clip-file';
 import { clipFileName, clipPath } from './clip-name';
 import { ClipDefaults } from './defaults';
+import { sweepClipLeftovers } from './leftovers';
 import { clipFrame, PreRollRing, type ClipFrame } from './pre-roll';
 import type { ClipDeps, ClipRecorderState, ClipRequest, ClipResult, ClipSettings, ClipTrigger, DisarmOptions } from './types';
 
@@ -55,6 +56,8 @@ interface Recording {
 }
 
 const TICKS_PER_SECOND = 90000;
+/** Folders remembered as swept: a flow uses one or a few; past this the memory starts over. */
+const MAX_SWEPT_FOLDERS = 64;
 
 export class ClipRecorder extends EventEmitter {
   readonly settings: Readonly<ClipSettings>;
@@ -69,6 +72,8 @@ export class ClipRecorder extends EventEmitter {
   private recording: Recording | undefined;
   /** Clips that have ended and are being saved. */
   private readonly saving = new Set<Recording>();
+  /** Folders this recorder has swept for leftovers (bounded by MAX_SWEPT_FOLDERS). */
+  private readonly swept = new Set<string>();
   private shownPreRoll = -1;
   private readonly onAccessUnit = (au: AccessUnit): void => this.take(au);
   private readonly onStalled = (): void => this.stalled();
@@ -224,8 +229,10 @@ export class ClipRecorder extends EventEmitter {
       resolve,
       reject,
     };
+    const dir = path.resolve(request.dir);
+    this.sweepOnce(dir);
     rec.file = new ClipFile({
-      dir: path.resolve(request.dir),
+      dir,
       fs: this.deps.fs,
       maxWriteBacklogBytes: this.settings.maxWriteBacklogBytes,
       maxClipBytes: this.settings.maxClipBytes,
@@ -249,6 +256,21 @@ export class ClipRecorder extends EventEmitter {
   }
 
   /** One access unit from the preview: into the ring, and into the clip in progress. */
+  /**
+   * The first clip into a folder removes what a killed process left there (leftovers.ts), in the
+   * background: it never delays or fails the clip.
+   */
+  private sweepOnce(dir: string): void {
+    if (this.swept.has(dir)) return;
+    if (this.swept.size >= MAX_SWEPT_FOLDERS) this.swept.clear(); // sweeping a folder again is harmless
+    this.swept.add(dir);
+    void sweepClipLeftovers(dir).then((removed) => {
+      if (removed.length === 0) return;
+      const names = removed.map((file) => path.basename(file)).join(', ');
+      this.deps.logger?.info(`clip: removed ${removed.length} temporary file(s) that a clip cut short by a crash left in ${dir}: ${names}`);
+    });
+  }
+
   private take(au: AccessUnit): void {
     try {
       const frame = clipFrame(au, this.now(), au.keyframe ? this.source?.parameterSets() : undefined);

@@ -201,7 +201,7 @@ describe('actioncam clip (integration, ffprobe and ffmpeg)', function () {
     assert.deepEqual(await listDir(dir), ['event.mp4']);
   });
 
-  it('SIGKILL mid-clip leaves nothing under the clip\'s name (only hidden temporary files)', async () => {
+  it('SIGKILL mid-clip leaves nothing under the clip\'s name (only hidden temporary files), and the next clip there sweeps them once old', async () => {
     const out = path.join(dir, 'event.mp4');
     const child = start(['clip', ...camera, '--seconds', '30', '--out', out]);
     await stderrLine(child, /recording 30 s/);
@@ -211,6 +211,15 @@ describe('actioncam clip (integration, ffprobe and ffmpeg)', function () {
     const names = await listDir(dir);
     assert.ok(!names.includes('event.mp4'), names.join(', '));
     assert.ok(names.every((n) => n.startsWith(TEMPORARY_PREFIX)), names.join(', '));
+    assert.ok(names.length > 0, 'the killed clip left its temporary file');
+
+    // Once they are old, the next clip into the folder removes them and says so.
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    for (const name of names) await fsp.utimes(path.join(dir, name), old, old);
+    const r = await runCli(['clip', ...camera, '--seconds', '1', '--out', path.join(dir, 'next.mp4'), '--verbose'], 30000);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`removed ${names.length} temporary file\\(s\\) that a clip cut short by a crash left`));
+    assert.deepEqual(await listDir(dir), ['next.mp4']);
   });
 
   it('a full disk (64 KiB tmpfs): exit 1 naming ENOSPC, nothing left on it', async function () {
