@@ -304,9 +304,14 @@ export class RtpRelay extends EventEmitter {
     }
   }
 
-  /** Packets handed to the RTP socket that libuv has not put on the network yet. */
+  /**
+   * Packets handed to the RTP socket that libuv has not put on the network yet. getSendQueueCount()
+   * came with Node 18.8; before it (Node-RED 4 runs from 18.5) there is no backlog to read and none is
+   * assumed.
+   */
   private backlog(): number {
-    return this.rtp ? this.rtp.getSendQueueCount() : 0;
+    const socket = this.rtp;
+    return socket && typeof socket.getSendQueueCount === 'function' ? socket.getSendQueueCount() : 0;
   }
 
   /** Counts a failed send; logs the first of each outage (a missing receiver must not flood the log). */
