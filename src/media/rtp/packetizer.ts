@@ -167,11 +167,21 @@ export class H264Packetizer {
     const packet = Buffer.allocUnsafe(RTP_HEADER_SIZE + payloadLength);
     // The fixed header of RFC 3550 §5.1 (V=2, no padding, extension or CSRC); every field was
     // validated once at construction, so it is written directly (writeRtpHeader checks each call).
+    // Byte by byte rather than writeUInt16BE/writeUInt32BE, whose argument checks are a call each.
+    const seq = this.sequencer.next();
+    const ssrc = this.ssrc;
     packet[0] = RTP_VERSION_BITS;
     packet[1] = (marker ? 0x80 : 0) | this.payloadType;
-    packet.writeUInt16BE(this.sequencer.next(), 2);
-    packet.writeUInt32BE(timestamp, 4);
-    packet.writeUInt32BE(this.ssrc, 8);
+    packet[2] = seq >>> 8;
+    packet[3] = seq & 0xff;
+    packet[4] = timestamp >>> 24;
+    packet[5] = (timestamp >>> 16) & 0xff;
+    packet[6] = (timestamp >>> 8) & 0xff;
+    packet[7] = timestamp & 0xff;
+    packet[8] = ssrc >>> 24;
+    packet[9] = (ssrc >>> 16) & 0xff;
+    packet[10] = (ssrc >>> 8) & 0xff;
+    packet[11] = ssrc & 0xff;
     this.packets++;
     return packet;
   }
