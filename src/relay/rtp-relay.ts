@@ -306,8 +306,8 @@ export class RtpRelay extends EventEmitter {
 
   /**
    * Packets handed to the RTP socket that libuv has not put on the network yet. getSendQueueCount()
-   * came with Node 18.8; before it (Node-RED 4 runs from 18.5) there is no backlog to read and none is
-   * assumed.
+   * came with Node 18.8, which package.json's engines asks for; npm only warns about engines, so on an
+   * older Node the relay still runs (without a backlog limit) instead of failing every frame.
    */
   private backlog(): number {
     const socket = this.rtp;
