@@ -255,7 +255,6 @@ export class ClipRecorder extends EventEmitter {
     return result;
   }
 
-  /** One access unit from the preview: into the ring, and into the clip in progress. */
   /**
    * The first clip into a folder removes what a killed process left there (leftovers.ts), in the
    * background: it never delays or fails the clip.
@@ -271,6 +270,7 @@ export class ClipRecorder extends EventEmitter {
     });
   }
 
+  /** One access unit from the preview: into the ring, and into the clip in progress. */
   private take(au: AccessUnit): void {
     try {
       const frame = clipFrame(au, this.now(), au.keyframe ? this.source?.parameterSets() : undefined);

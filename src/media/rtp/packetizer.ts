@@ -166,8 +166,8 @@ export class H264Packetizer {
   private packet(marker: boolean, timestamp: number, payloadLength: number): Buffer {
     const packet = Buffer.allocUnsafe(RTP_HEADER_SIZE + payloadLength);
     // The fixed header of RFC 3550 §5.1 (V=2, no padding, extension or CSRC); every field was
-    // validated once at construction, so it is written directly (writeRtpHeader checks each call).
-    // Byte by byte rather than writeUInt16BE/writeUInt32BE, whose argument checks are a call each.
+    // validated once at construction, so it is written directly, byte by byte (writeRtpHeader and
+    // writeUInt16BE/writeUInt32BE check their arguments on every call).
     const seq = this.sequencer.next();
     const ssrc = this.ssrc;
     packet[0] = RTP_VERSION_BITS;
