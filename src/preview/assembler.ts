@@ -203,7 +203,7 @@ export class PreviewAssembler {
         const held = this.held;
         this.held = undefined;
         if (held) {
-          const heldType = held.readUInt16BE(6);
+          const heldType = u16(held, 6);
           this.startAt(held, heldType);
           const fromHeld = this.process(held, heldType);
           const fromThis = this.process(datagram, type);
@@ -222,7 +222,7 @@ export class PreviewAssembler {
    * and only a frame with an IDR is emitted first.
    */
   private startAt(datagram: Buffer, type: number): void {
-    if (type === PreviewType.H264 && startsWithStartCode(datagram, HEADER_SIZE, HEADER_SIZE + datagram.readUInt16BE(2))) {
+    if (type === PreviewType.H264 && startsWithStartCode(datagram, HEADER_SIZE, HEADER_SIZE + u16(datagram, 2))) {
       this.damaged = false;
     }
   }
@@ -410,7 +410,7 @@ export class PreviewAssembler {
 function checkHeader(datagram: Buffer): number {
   if (datagram.length < HEADER_SIZE) throw new ProtocolError(`preview datagram too short: ${datagram.length} bytes`);
   if (datagram[0] !== PREVIEW_MAGIC >> 8 || datagram[1] !== (PREVIEW_MAGIC & 0xff)) {
-    const magic = datagram.readUInt16BE(0);
+    const magic = u16(datagram, 0);
     throw new ProtocolError(`bad preview magic 0x${magic.toString(16).padStart(4, '0')}, expected 0xbcde`);
   }
   const length = u16(datagram, 2);
@@ -421,15 +421,16 @@ function checkHeader(datagram: Buffer): number {
 }
 
 /**
- * The big-endian u16 at `at`, which the caller has bounds-checked (checkHeader). Read by hand: four of
- * these per datagram, and readUInt16BE's argument checks are a call each until V8 compiles the path.
+ * The big-endian u16 at `at`, which the caller has bounds-checked (checkHeader's length check comes
+ * first). Read by hand: several per datagram, and readUInt16BE's argument checks are a call each
+ * until V8 compiles the path.
  */
 function u16(data: Buffer, at: number): number {
   return (data[at] << 8) | data[at + 1];
 }
 
 function payloadOf(datagram: Buffer): Buffer {
-  return datagram.subarray(HEADER_SIZE, HEADER_SIZE + datagram.readUInt16BE(2));
+  return datagram.subarray(HEADER_SIZE, HEADER_SIZE + u16(datagram, 2));
 }
 
 function startsWithStartCode(data: Buffer, begin: number, end: number): boolean {
