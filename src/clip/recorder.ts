@@ -24,7 +24,7 @@
 import { EventEmitter } from 'events';
 import * as path from 'path';
 import { AbortedError, BadInputError, InvalidStateError, ProtocolError, TimeoutError } from '../errors';
-import type { StreamSource } from '../media/source';
+import { sameParameterSets, type StreamSource } from '../media/source';
 import type { AccessUnit, ParameterSets } from '../media/types';
 import { ClipFile } from './clip-file';
 import { clipFileName, clipPath } from './clip-name';
@@ -415,10 +415,6 @@ function checkRequest(request: ClipRequest): void {
   }
   if (typeof request.dir !== 'string' || request.dir.trim() === '') throw new BadInputError('clip: a folder to save clips in is required');
   if (request.fileName !== undefined) clipPath(request.dir, request.fileName); // throws BadInputError for a name that leaves the folder
-}
-
-function sameParameterSets(a: ParameterSets, b: ParameterSets): boolean {
-  return a.sps.equals(b.sps) && a.pps.equals(b.pps);
 }
 
 /** 90 kHz ticks as seconds, to the millisecond. */

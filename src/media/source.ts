@@ -13,6 +13,16 @@ export interface StreamSource extends EventEmitter {
   parameterSets(): ParameterSets | undefined;
 }
 
+/**
+ * Whether two parameter sets are the same bytes (either may be missing: two missing ones are the
+ * same). Sources keep the object while the sets stay the same, so the identity check usually answers.
+ */
+export function sameParameterSets(a: ParameterSets | undefined, b: ParameterSets | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return a.sps.equals(b.sps) && a.pps.equals(b.pps);
+}
+
 /** Listener signature of the 'accessUnit' event. */
 export type AccessUnitListener = (au: AccessUnit) => void;
 

@@ -23,7 +23,7 @@ import { Logger, silentLogger } from '../logger';
 import { defaultRandom, randomUint, type RandomSource } from '../media/rtp/random';
 import { RtpSender, type RtpSenderState } from '../media/rtp/sender';
 import { buildSdp } from '../media/sdp';
-import { waitForParameterSets, type StreamSource } from '../media/source';
+import { sameParameterSets, waitForParameterSets, type StreamSource } from '../media/source';
 import type { AccessUnit, ParameterSets } from '../media/types';
 import { closeUdpSocket, SendProbe } from '../net/udp-socket';
 import { RelayDefaults } from './defaults';
@@ -167,7 +167,7 @@ export class RtpRelay extends EventEmitter {
   sdp(): string {
     const params = this.source.parameterSets();
     // RFC 4566 §5.2: the version increases whenever the description handed out changes.
-    if (this.sdpIssued && !sameParams(params, this.sdpParams)) this.sdpVersion++;
+    if (this.sdpIssued && !sameParameterSets(params, this.sdpParams)) this.sdpVersion++;
     this.sdpParams = params;
     this.sdpIssued = true;
     return buildSdp({
@@ -264,8 +264,8 @@ export class RtpRelay extends EventEmitter {
   private readonly onAccessUnit = (au: AccessUnit): void => {
     if (this.life !== 'running') return;
     const params = this.source.parameterSets();
-    // Sources keep the same object while the parameter sets stay the same: compare bytes only on a change.
-    if (this.announced && params !== this.sdpParams && !sameParams(params, this.sdpParams)) this.publishSdp();
+    // sameParameterSets checks identity first: a source keeps the object while its sets stay the same.
+    if (this.announced && !sameParameterSets(params, this.sdpParams)) this.publishSdp();
     const before = this.sender.state;
     const result = this.sender.push(au, params, this.wallClock());
     if (result.dropped && before === 'sending') {
@@ -346,10 +346,4 @@ export class RtpRelay extends EventEmitter {
     const now = this.state;
     if (now !== previous) this.emit('state', now, previous);
   }
-}
-
-function sameParams(a: ParameterSets | undefined, b: ParameterSets | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  return a.sps.equals(b.sps) && a.pps.equals(b.pps);
 }

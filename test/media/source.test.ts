@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as sinon from 'sinon';
-import { waitForParameterSets } from '../../src/media/source';
+import { sameParameterSets, waitForParameterSets } from '../../src/media/source';
 import { FakeSource } from '../helpers/fake-source';
 
 describe('rtsp/source waitForParameterSets', () => {
@@ -37,5 +37,20 @@ describe('rtsp/source waitForParameterSets', () => {
     assert.equal(await aborted, undefined);
     assert.equal(source.listenerCount('accessUnit'), 0);
     assert.equal(clock.countTimers(), 0);
+  });
+});
+
+describe('media/source sameParameterSets', () => {
+  const sets = (sps: number[], pps: number[]) => ({ sps: Buffer.from(sps), pps: Buffer.from(pps) });
+
+  it('compares bytes, not objects; a missing set equals only a missing one', () => {
+    const a = sets([0x67, 1, 2], [0x68, 3]);
+    assert.equal(sameParameterSets(a, a), true);
+    assert.equal(sameParameterSets(a, sets([0x67, 1, 2], [0x68, 3])), true);
+    assert.equal(sameParameterSets(a, sets([0x67, 1, 9], [0x68, 3])), false);
+    assert.equal(sameParameterSets(a, sets([0x67, 1, 2], [0x68, 4])), false);
+    assert.equal(sameParameterSets(a, undefined), false);
+    assert.equal(sameParameterSets(undefined, a), false);
+    assert.equal(sameParameterSets(undefined, undefined), true);
   });
 });
