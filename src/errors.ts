@@ -131,3 +131,9 @@ export class StorageError extends ActionCamError {
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal && signal.aborted) throw new AbortedError();
 }
+
+/** Returns `value` when it is a finite number above 0; throws BadInputError naming `name` otherwise. */
+export function requirePositive(name: string, value: number): number {
+  if (!(value > 0) || !Number.isFinite(value)) throw new BadInputError(`${name} must be a positive number, got ${value}`);
+  return value;
+}

@@ -17,7 +17,7 @@
  *
  * Bounded: at most playlistSegments + retainedSegments finished segments and the one being built.
  */
-import { BadInputError } from '../errors';
+import { BadInputError, requirePositive } from '../errors';
 import { LiveDefaults } from './defaults';
 
 const TICKS_PER_MS = 90;
@@ -79,17 +79,17 @@ export class HlsSegmenter {
   private pendingDiscontinuity = false;
 
   constructor(opts: HlsSegmenterOptions = {}) {
-    const targetMs = positive('segmentTargetMs', opts.segmentTargetMs ?? LiveDefaults.segmentTargetMs);
-    const maxMs = positive('segmentMaxMs', opts.segmentMaxMs ?? LiveDefaults.segmentMaxMs);
+    const targetMs = requirePositive('hls: segmentTargetMs', opts.segmentTargetMs ?? LiveDefaults.segmentTargetMs);
+    const maxMs = requirePositive('hls: segmentMaxMs', opts.segmentMaxMs ?? LiveDefaults.segmentMaxMs);
     if (maxMs < targetMs) throw new BadInputError(`hls: segmentMaxMs ${maxMs} is below segmentTargetMs ${targetMs}`);
     this.targetTicks = targetMs * TICKS_PER_MS;
     this.maxTicks = maxMs * TICKS_PER_MS;
     this.targetDuration = Math.max(1, Math.round(maxMs / 1000));
     this.hardLimitTicks = (this.targetDuration * 1000 + 500) * TICKS_PER_MS;
-    this.gapTicks = positive('maxFrameGapMs', opts.maxFrameGapMs ?? LiveDefaults.maxFrameGapMs) * TICKS_PER_MS;
-    this.playlistSegments = positive('playlistSegments', opts.playlistSegments ?? LiveDefaults.playlistSegments);
+    this.gapTicks = requirePositive('hls: maxFrameGapMs', opts.maxFrameGapMs ?? LiveDefaults.maxFrameGapMs) * TICKS_PER_MS;
+    this.playlistSegments = requirePositive('hls: playlistSegments', opts.playlistSegments ?? LiveDefaults.playlistSegments);
     this.retainedSegments = Math.max(0, Math.floor(opts.retainedSegments ?? LiveDefaults.retainedSegments));
-    this.maxSegmentBytes = positive('maxSegmentBytes', opts.maxSegmentBytes ?? LiveDefaults.maxSegmentBytes);
+    this.maxSegmentBytes = requirePositive('hls: maxSegmentBytes', opts.maxSegmentBytes ?? LiveDefaults.maxSegmentBytes);
   }
 
   /** Adds a frame; returns the segment it finished, if any. */
@@ -190,9 +190,4 @@ export class HlsSegmenter {
     if (this.done.length > keep) this.done.splice(0, this.done.length - keep);
     return seg;
   }
-}
-
-function positive(name: string, v: number): number {
-  if (!Number.isFinite(v) || v <= 0) throw new BadInputError(`hls: ${name} ${v} must be a positive number`);
-  return v;
 }

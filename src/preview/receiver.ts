@@ -22,7 +22,7 @@ import { promises as dns } from 'dns';
 import type * as dgram from 'dgram';
 import { EventEmitter } from 'events';
 import * as net from 'net';
-import { ActionCamError, BadInputError, ConnectionClosedError, ProtocolError, throwIfAborted, UnreachableError } from '../errors';
+import { ActionCamError, BadInputError, ConnectionClosedError, ProtocolError, requirePositive, throwIfAborted, UnreachableError } from '../errors';
 import { Logger, silentLogger } from '../logger';
 import type { AccessUnit, ParameterSets } from '../media/types';
 import type { StreamSource } from '../media/source';
@@ -98,9 +98,9 @@ export class PreviewReceiver extends EventEmitter implements StreamSource {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? (() => performance.now());
     this.ports = options.ports ?? PreviewPorts.shared;
-    this.stallAfterMs = positive('stallAfterMs', options.stallAfterMs ?? PreviewDefaults.stallAfterMs);
-    this.rate = new RateMeter(positive('rateWindowMs', options.rateWindowMs ?? PreviewDefaults.rateWindowMs));
-    this.statsIntervalMs = positive('statsIntervalMs', options.statsIntervalMs ?? PreviewDefaults.statsIntervalMs);
+    this.stallAfterMs = requirePositive('stallAfterMs', options.stallAfterMs ?? PreviewDefaults.stallAfterMs);
+    this.rate = new RateMeter(requirePositive('rateWindowMs', options.rateWindowMs ?? PreviewDefaults.rateWindowMs));
+    this.statsIntervalMs = requirePositive('statsIntervalMs', options.statsIntervalMs ?? PreviewDefaults.statsIntervalMs);
     this.assembler = this.newAssembler(); // validates timePacketOffset at construction
     // The 'stats' timer is a wake-up every period: it runs only while someone listens.
     this.on('newListener', (event: string) => {
@@ -313,9 +313,4 @@ async function resolveCamera(cameraHost: string | undefined): Promise<Set<string
   if (net.isIP(host) !== 0) return new Set([host]);
   const found = await dns.lookup(host, { all: true });
   return new Set(found.map((a) => a.address.replace(/^::ffff:/, '')));
-}
-
-function positive(name: string, value: number): number {
-  if (!(value > 0) || !Number.isFinite(value)) throw new BadInputError(`${name} must be a positive number, got ${value}`);
-  return value;
 }

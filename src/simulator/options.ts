@@ -3,7 +3,7 @@
  * reason it has that value; the other simulator files only read the resolved options.
  */
 import * as path from 'path';
-import { BadInputError } from '../errors';
+import { requirePositive } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { Defaults } from '../protocol';
@@ -123,14 +123,14 @@ export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
     discoveryPorts: [...(opts.discoveryPorts ?? SimulatorDefaults.discoveryPorts)],
     previewPort: opts.previewPort ?? SimulatorDefaults.previewPort,
     clipPath: opts.clipPath ?? path.join(__dirname, 'assets', 'preview.h264'),
-    fps: positive(opts.fps ?? SimulatorDefaults.fps, 'fps'),
-    sliceSize: positive(opts.sliceSize ?? SimulatorDefaults.sliceSize, 'sliceSize'),
+    fps: requirePositive('simulator option fps', opts.fps ?? SimulatorDefaults.fps),
+    sliceSize: requirePositive('simulator option sliceSize', opts.sliceSize ?? SimulatorDefaults.sliceSize),
     username: opts.username ?? SimulatorDefaults.username,
     password: opts.password ?? SimulatorDefaults.password,
     firmwareVersion: opts.firmwareVersion ?? SimulatorDefaults.firmwareVersion,
     loginAcceptLength: opts.loginAcceptLength ?? SimulatorDefaults.loginAcceptLength,
-    aliveIntervalMs: positive(opts.aliveIntervalMs ?? SimulatorDefaults.aliveIntervalMs, 'aliveIntervalMs'),
-    fileListPartSize: positive(opts.fileListPartSize ?? SimulatorDefaults.fileListPartSize, 'fileListPartSize'),
+    aliveIntervalMs: requirePositive('simulator option aliveIntervalMs', opts.aliveIntervalMs ?? SimulatorDefaults.aliveIntervalMs),
+    fileListPartSize: requirePositive('simulator option fileListPartSize', opts.fileListPartSize ?? SimulatorDefaults.fileListPartSize),
     serial: opts.serial ?? `SIMCAM-${randomHex(random, 6)}`,
     random,
     now: opts.now ?? (() => Date.now()),
@@ -153,9 +153,4 @@ function randomHex(random: () => number, digits: number): string {
   let s = '';
   for (let i = 0; i < digits; i++) s += Math.floor(random() * 16).toString(16).toUpperCase();
   return s;
-}
-
-function positive(value: number, name: string): number {
-  if (!(value > 0) || !Number.isFinite(value)) throw new BadInputError(`simulator option ${name} must be a positive number, got ${value}`);
-  return value;
 }

@@ -5,6 +5,7 @@
  * Pure: frames are made by hand with 90 kHz decode times.
  */
 import * as assert from 'node:assert/strict';
+import { BadInputError } from '../../src/errors';
 import { HlsSegmenter, type HlsFrame, type HlsSegment } from '../../src/live/hls-segmenter';
 import { parseMediaName, renderPlaylist } from '../../src/live/playlist';
 
@@ -31,6 +32,12 @@ function feed(seg: HlsSegmenter, input: HlsFrame[]): HlsSegment[] {
 }
 
 describe('live/hls-segmenter', () => {
+  it('rejects an option that is not a positive number with a BadInputError naming it', () => {
+    for (const [name, value] of [['segmentTargetMs', 0], ['segmentMaxMs', -1], ['maxFrameGapMs', NaN], ['playlistSegments', Infinity], ['maxSegmentBytes', 0]] as const) {
+      assert.throws(() => new HlsSegmenter({ [name]: value }), (err: unknown) => err instanceof BadInputError && err.message === `hls: ${name} must be a positive number, got ${value}`);
+    }
+  });
+
   it('cuts 1 s segments at the keyframes of a 1 s GOP, each with its exact duration and fragments', () => {
     const seg = new HlsSegmenter();
     const done = feed(seg, frames(61));

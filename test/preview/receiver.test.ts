@@ -37,6 +37,16 @@ function collect(receiver: PreviewReceiver, count: number): Promise<AccessUnit[]
   });
 }
 
+describe('preview: PreviewReceiver options', () => {
+  it('rejects a period that is not a positive number with a BadInputError naming it', () => {
+    for (const name of ['stallAfterMs', 'rateWindowMs', 'statsIntervalMs'] as const) {
+      for (const value of [0, -5, NaN, Infinity]) {
+        assert.throws(() => new PreviewReceiver({ [name]: value }), (err: unknown) => err instanceof BadInputError && err.message === `${name} must be a positive number, got ${value}`);
+      }
+    }
+  });
+});
+
 describe('preview: PreviewReceiver on 127.0.0.1 (UDP)', () => {
   const frames = clipFrames();
   const wire = cameraDatagrams(frames);
