@@ -17,6 +17,7 @@ import { EventEmitter } from 'events';
 import * as net from 'net';
 import { BadInputError, InvalidStateError } from '../errors';
 import { randomUint } from '../media/rtp/random';
+import { listenOn } from '../net/tcp-listen';
 import { Admission } from './admission';
 import { DigestAuthenticator } from './auth';
 import { ClientSession, type SessionEndReason, type SessionTransport } from './client-session';
@@ -147,16 +148,9 @@ export class RtspServer extends EventEmitter {
       this.assertStarting();
       const tcp = net.createServer((socket) => this.onConnection(socket));
       this.tcp = tcp;
-      await new Promise<void>((resolve, reject) => {
-        tcp.once('error', reject);
-        tcp.listen(port, host, () => {
-          tcp.removeListener('error', reject);
-          resolve();
-        });
-      });
+      const bound = (await listenOn(tcp, host, port)).port;
       this.assertStarting();
       tcp.on('error', (err) => this.config.logger.warn(`rtsp: listener error: ${err.message}`));
-      const bound = (tcp.address() as net.AddressInfo).port;
       this.listenInfo = { host, port: bound, url: buildRtspUrl(host, bound, path) };
       this.state = 'listening';
       this.fanOut.attach();

@@ -6,6 +6,7 @@
 import * as net from 'net';
 import type { ClientHooks } from './control-client';
 import { ControlClient } from './control-client';
+import { listenOn } from '../net/tcp-listen';
 
 export class ControlServer {
   private readonly server: net.Server;
@@ -28,8 +29,8 @@ export class ControlServer {
   }
 
   /** Listens on host:port and resolves the real port. */
-  listen(host: string, port: number): Promise<number> {
-    return listenOn(this.server, host, port);
+  async listen(host: string, port: number): Promise<number> {
+    return (await listenOn(this.server, host, port)).port;
   }
 
   /** Destroys every client connection at once; each client's timers and stream stop synchronously. */
@@ -64,17 +65,4 @@ export class ControlServer {
     this.clients.add(client);
     this.onClient(client);
   }
-}
-
-/** server.listen as a promise that rejects on EADDRINUSE and friends instead of emitting them. */
-export function listenOn(server: net.Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.removeListener('error', onError);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    });
-  });
 }

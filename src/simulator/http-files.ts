@@ -7,7 +7,7 @@
 import * as http from 'http';
 import type * as net from 'net';
 import type { Logger } from '../logger';
-import { listenOn } from './control-server';
+import { listenOn } from '../net/tcp-listen';
 import type { FileStore, SimFile } from './file-store';
 import type { SimulatorFaults } from './options';
 
@@ -40,8 +40,8 @@ export class HttpFileServer {
     this.server.on('error', (err) => logger.warn(`sim: http server error: ${err.message}`));
   }
 
-  listen(host: string, port: number): Promise<number> {
-    return listenOn(this.server, host, port);
+  async listen(host: string, port: number): Promise<number> {
+    return (await listenOn(this.server, host, port)).port;
   }
 
   /** Stops listening and destroys open connections (a download in flight fails). Idempotent. */

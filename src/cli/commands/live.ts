@@ -8,13 +8,14 @@
  * the stream resumes by itself while the page shows "camera offline / reconnecting".
  */
 import * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Camera } from '../../camera/camera';
 import { LiveDefaults } from '../../live/defaults';
 import { LiveRunner, type LiveEvent } from '../../live/runner';
 import { cameraTarget, noteCameraChanges, sessionOptions } from '../camera';
 import type { CommandContext } from '../context';
 import { untilAborted } from '../interrupt';
+import { listenOn } from '../../net/tcp-listen';
 
 export async function liveCommand(ctx: CommandContext): Promise<void> {
   const listen = ctx.args.listen ?? { host: LiveDefaults.host, port: LiveDefaults.port };
@@ -39,6 +40,7 @@ export async function liveCommand(ctx: CommandContext): Promise<void> {
     noteCameraChanges(ctx, camera, camera.preview, { flowing: true });
     await runner.start();
     const address = await listenOn(server, listen.host, listen.port);
+    server.on('error', () => undefined); // after listening: per-connection trouble is not fatal
     const host = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}/`;
     ctx.out.result({ event: 'started', url }, () => url);
@@ -57,18 +59,6 @@ function report(ctx: CommandContext, event: LiveEvent): void {
   if (ctx.out.json || event.event !== 'viewers' || !event.viewer) return;
   const { remote, change, reason } = event.viewer;
   ctx.out.note(`${remote}: ${change}${reason && reason !== 'closed' ? ` (${reason})` : ''}; ${event.viewers} watching`);
-}
-
-function listenOn(server: http.Server, host: string, port: number): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.removeListener('error', onError);
-      server.on('error', () => undefined); // after listening: per-connection trouble is not fatal
-      resolve(server.address() as AddressInfo);
-    });
-  });
 }
 
 /** Stops accepting, ends idle keep-alive connections (stream viewers are already closed). */
